@@ -1,0 +1,49 @@
+// Mosquitto's password hashes.
+//   $7$<iterations>$<base64 salt>$<base64 hash>  PBKDF2-HMAC-SHA512 (64-byte hash)
+//   $6$<base64 salt>$<base64 hash>               base64(SHA512(password || salt))
+// Standard base64 with padding. Mosquitto 2.0 writes 101 iterations and a
+// 12-byte salt, and drops at load a $7$ line whose salt is not 12 bytes
+// (2.1's mosquitto_passwd writes other salt lengths: mosquitto issue #3720).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/secret.h"
+
+namespace mosq::crypto {
+
+enum class HashScheme { sha512, sha512_pbkdf2 };
+
+// The broker release whose password file format we must write and read.
+enum class MosquittoVersion { v2_0, v2_1 };
+
+struct PasswordHash {
+  HashScheme scheme = HashScheme::sha512_pbkdf2;
+  int iterations = 0;  // $7$ only
+  std::vector<unsigned char> salt;
+  std::vector<unsigned char> hash;
+};
+
+// Parses the hash part of a password line (everything after "user:").
+// On failure returns nullopt and sets *why to a short reason
+// ("unknown hash scheme", "salt is not valid base64", ...).
+std::optional<PasswordHash> parse_password_hash(std::string_view text, std::string* why);
+
+// The canonical text of a hash ("$7$101$...$...").
+std::string format_password_hash(const PasswordHash& hash);
+
+// Whether password produces hash (constant-time compare).
+bool verify_password(const PasswordHash& hash, const Secret& password);
+
+// A new $7$ hash with a fresh random salt of the target version's length
+// (12 bytes; 2.1 may use more) and iterations (101 by default).
+PasswordHash hash_password(const Secret& password, MosquittoVersion target, int iterations = 101);
+
+// Why a broker of version `target` would refuse or drop this hash, or
+// nullopt when it reads it. 2.0: a $7$ salt must be 12 bytes.
+std::optional<std::string> unreadable_by(const PasswordHash& hash, MosquittoVersion target);
+
+}  // namespace mosq::crypto
