@@ -1,0 +1,39 @@
+// broker.yaml -> Spec. Validates everything the schema
+// (schemas/broker.schema.json) says, plus the cross-field rules it cannot
+// express, and reports every problem found, each located:
+//   broker.yaml:23:5: users[1].password: plaintext passwords are refused ...
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "spec/spec.h"
+#include "util/error.h"
+
+namespace mosq::spec {
+
+struct Diagnostic {
+  std::string file;
+  Mark mark;
+  std::string field;    // "users[1].password", "" for the document
+  std::string message;  // what is wrong and the way out
+
+  // "file:line:col: field: message"
+  std::string to_string() const;
+};
+
+// Thrown by load_spec with all problems found; what() is every diagnostic's
+// to_string(), one per line.
+class SpecError : public Error {
+ public:
+  explicit SpecError(std::vector<Diagnostic> diagnostics);
+  const std::vector<Diagnostic>& diagnostics() const { return m_diagnostics; }
+
+ private:
+  std::vector<Diagnostic> m_diagnostics;
+};
+
+// Parses and validates. `file` names the spec in messages. Throws SpecError.
+Spec load_spec(const std::string& file, const std::string& yaml_text);
+
+}  // namespace mosq::spec

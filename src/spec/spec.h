@@ -1,0 +1,103 @@
+// The desired state, as loaded and validated from broker.yaml.
+// Plain data: no I/O, no secrets (secret *sources* only; see secret_source.h).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/distinguished_name.h"
+#include "crypto/key_type.h"
+#include "crypto/password_hash.h"
+
+namespace mosq::spec {
+
+// Where a value was written in the spec file, for messages.
+struct Mark {
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based
+};
+
+enum class UnlistedUsers { remove, keep };
+
+struct Reload {
+  std::optional<std::string> pid_file;         // SIGHUP this pid
+  std::optional<std::string> command;          // or run this (via /bin/sh -c)
+  std::optional<std::string> restart_command;  // for listener changes
+};
+
+struct Broker {
+  std::string config_file;
+  std::string password_file;
+  bool allow_anonymous = false;
+  UnlistedUsers unlisted_users = UnlistedUsers::remove;
+  std::optional<std::string> owner;
+  std::optional<std::string> group;
+  Reload reload;
+  crypto::MosquittoVersion mosquitto_version = crypto::MosquittoVersion::v2_0;
+};
+
+enum class TlsVersion { tlsv1_1, tlsv1_2, tlsv1_3 };
+
+struct Listener {
+  int port = 0;
+  std::optional<std::string> bind_address;
+  bool tls = true;
+  TlsVersion tls_version = TlsVersion::tlsv1_2;
+  bool require_certificate = false;
+  bool use_identity_as_username = false;
+  Mark mark;
+};
+
+enum class PasswordSourceKind { env, file, hash };
+
+struct PasswordSource {
+  PasswordSourceKind kind = PasswordSourceKind::env;
+  std::string value;  // env var name, file path, or the hash text
+};
+
+enum class UserState { present, absent };
+
+struct User {
+  std::string name;
+  UserState state = UserState::present;
+  std::optional<PasswordSource> password;  // set when present
+  Mark mark;
+};
+
+struct CertificateSpec {
+  std::string cert_path;  // absolute (tls.dir joined when relative)
+  std::string key_path;
+  crypto::DistinguishedName subject;
+  std::vector<std::string> subject_alt_names;  // canonical
+  int validity_days = 0;
+  int renew_before_days = 0;
+  crypto::KeyType key_type = crypto::KeyType::ec_p256;
+  std::optional<std::string> passphrase_env;  // CA only
+  Mark mark;
+};
+
+struct ClientCertificateSpec {
+  std::string name;
+  CertificateSpec certificate;
+};
+
+struct Tls {
+  std::string dir;
+  CertificateSpec ca;
+  CertificateSpec server;
+  std::vector<ClientCertificateSpec> clients;
+};
+
+struct Spec {
+  std::string source_file;  // the spec's path as given, for messages
+  int version = 1;
+  Broker broker;
+  std::vector<Listener> listeners;
+  std::vector<User> users;
+  std::optional<Tls> tls;
+};
+
+std::string_view tls_version_name(TlsVersion version);
+
+}  // namespace mosq::spec
