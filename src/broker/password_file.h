@@ -27,9 +27,30 @@ struct PasswordFileContent {
 };
 
 // Never throws: a malformed line is a line with a problem.
+//
+// Read like Mosquitto 2.0 reads it (src/security_default.c): a line whose
+// first character is '#' is a comment; the user is the text before the
+// first ':' and the hash the text after it, each trimmed of surrounding
+// whitespace. A blank line is empty or whitespace only.
+// CRLF: one '\r' before the '\n' is tolerated, as the broker (which trims
+// it) does: the line parses as if it were absent, and `raw` keeps it so the
+// line is written back byte for byte. A lone '\r' elsewhere is not a line
+// break.
+// Problems: "no ':' separator", "empty user name", "user name longer than
+// 65535 bytes", "missing password hash", the hash parser's reasons
+// ("unknown hash scheme", "salt is not valid base64", ...), and
+// "duplicate user (first on line N)" on every well-formed line of a user
+// after its first well-formed one (2.1 ignores those; 2.0 keeps both and
+// which one it checks is unspecified).
+// `raw` may hold a plain-text password (a file not yet run through
+// mosquitto_passwd -U): never print it.
 PasswordFileContent parse_password_file(const std::string& content);
 
-// The line for user with a hash.
+// The line for user with a hash, without a newline: "user:$7$...".
+// Throws mosq::Error for a user name the broker would not read back as
+// given (empty, longer than 65535 bytes, containing ':' or a line break,
+// or with leading/trailing whitespace): a programming error, since the
+// spec rejects such names.
 std::string format_password_line(const std::string& user, const crypto::PasswordHash& hash);
 
 }  // namespace mosq::broker

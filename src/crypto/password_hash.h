@@ -6,6 +6,7 @@
 // (2.1's mosquitto_passwd writes other salt lengths: mosquitto issue #3720).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,15 +36,26 @@ std::optional<PasswordHash> parse_password_hash(std::string_view text, std::stri
 // The canonical text of a hash ("$7$101$...$...").
 std::string format_password_hash(const PasswordHash& hash);
 
-// Whether password produces hash (constant-time compare).
+// Whether password produces hash (constant-time compare). False for a
+// hash no broker could hold (not 64 bytes, iterations < 1).
 bool verify_password(const PasswordHash& hash, const Secret& password);
 
 // A new $7$ hash with a fresh random salt of the target version's length
-// (12 bytes; 2.1 may use more) and iterations (101 by default).
+// (new_salt_length: 12 bytes for 2.0, 64 for 2.1) and iterations (101 by
+// default, which both versions read). Throws mosq::Error when iterations < 1
+// or OpenSSL fails.
 PasswordHash hash_password(const Secret& password, MosquittoVersion target, int iterations = 101);
 
 // Why a broker of version `target` would refuse or drop this hash, or
 // nullopt when it reads it. 2.0: a $7$ salt must be 12 bytes.
 std::optional<std::string> unreadable_by(const PasswordHash& hash, MosquittoVersion target);
+
+// The salt length the target version's mosquitto_passwd writes: 12 bytes
+// for 2.0, 64 for 2.1. hash_password uses it.
+std::size_t new_salt_length(MosquittoVersion target);
+
+// The PBKDF2 iteration count the target version's mosquitto_passwd writes
+// by default: 101 for 2.0, 210000 for 2.1.
+int default_iterations(MosquittoVersion target);
 
 }  // namespace mosq::crypto
