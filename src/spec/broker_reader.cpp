@@ -1,0 +1,83 @@
+#include <regex>
+
+#include "spec/section_readers.h"
+
+namespace mosq::spec {
+namespace {
+
+std::optional<std::string> read_account_name(YamlReader& reader, const Located& at) {
+  auto name = reader.text(at);
+  static const std::regex k_account("[^\\s:]+");
+  if (name && !std::regex_match(*name, k_account)) {
+    reader.error(at, "not a user or group name: it contains a space or ':'");
+    return std::nullopt;
+  }
+  return name;
+}
+
+Reload read_reload(YamlReader& reader, const Located& at) {
+  Reload reload;
+  const MappingReader fields(reader, at, {"pid_file", "command", "restart_command"});
+  if (const auto pid_file = fields.optional("pid_file")) {
+    reload.pid_file = reader.absolute_path(*pid_file);
+  }
+  if (const auto command = fields.optional("command")) {
+    reload.command = reader.text(*command);
+    if (fields.optional("pid_file")) {
+      reader.field_error(*command, "give either pid_file (SIGHUP) or command, not both");
+    }
+  }
+  if (const auto restart_command = fields.optional("restart_command")) {
+    reload.restart_command = reader.text(*restart_command);
+  }
+  return reload;
+}
+
+}  // namespace
+
+std::optional<std::string> read_env_name(YamlReader& reader, const Located& at) {
+  auto name = reader.text(at);
+  static const std::regex k_env_name("[A-Za-z_][A-Za-z0-9_]*");
+  if (name && !std::regex_match(*name, k_env_name)) {
+    reader.error(at, "not an environment variable name (letters, digits and '_', not starting with a digit): " +
+                         *name);
+    return std::nullopt;
+  }
+  return name;
+}
+
+Broker read_broker(YamlReader& reader, const Located& broker) {
+  Broker result;
+  const MappingReader fields(reader, broker,
+                             {"config_file", "password_file", "allow_anonymous", "unlisted_users", "owner",
+                              "group", "reload", "mosquitto_version"});
+  if (const auto config_file = fields.required("config_file")) {
+    result.config_file = reader.absolute_path(*config_file).value_or("");
+  }
+  if (const auto password_file = fields.required("password_file")) {
+    result.password_file = reader.absolute_path(*password_file).value_or("");
+  }
+  if (const auto allow_anonymous = fields.optional("allow_anonymous")) {
+    result.allow_anonymous = reader.boolean(*allow_anonymous).value_or(false);
+  }
+  if (const auto unlisted_users = fields.optional("unlisted_users")) {
+    const auto value = reader.one_of(*unlisted_users, {"remove", "keep"});
+    result.unlisted_users = value == "keep" ? UnlistedUsers::keep : UnlistedUsers::remove;
+  }
+  if (const auto owner = fields.optional("owner")) {
+    result.owner = read_account_name(reader, *owner);
+  }
+  if (const auto group = fields.optional("group")) {
+    result.group = read_account_name(reader, *group);
+  }
+  if (const auto reload = fields.optional("reload")) {
+    result.reload = read_reload(reader, *reload);
+  }
+  if (const auto version = fields.optional("mosquitto_version")) {
+    const auto value = reader.one_of(*version, {"2.0", "2.1"});
+    result.mosquitto_version = value == "2.1" ? crypto::MosquittoVersion::v2_1 : crypto::MosquittoVersion::v2_0;
+  }
+  return result;
+}
+
+}  // namespace mosq::spec

@@ -1,0 +1,161 @@
+#include "spec/rules.h"
+
+#include <map>
+#include <utility>
+
+#include "crypto/password_hash.h"
+
+namespace mosq::spec {
+namespace {
+
+// Reports at `path`'s field when it was written, else at its nearest parent.
+void report(YamlReader& reader, const std::string& path, std::string message) {
+  reader.error_at(reader.locations().nearest(path), path, std::move(message));
+}
+
+std::string version_name(crypto::MosquittoVersion version) {
+  return version == crypto::MosquittoVersion::v2_1 ? "2.1" : "2.0";
+}
+
+void check_users(const Spec& spec, YamlReader& reader) {
+  std::map<std::string, std::size_t> first_index;
+  for (std::size_t i = 0; i < spec.users.size(); ++i) {
+    const User& user = spec.users[i];
+    const std::string path = item_path("users", i);
+    if (!user.name.empty()) {
+      const auto [it, inserted] = first_index.emplace(user.name, i);
+      if (!inserted) {
+        report(reader, path + ".name",
+               "duplicate user name '" + user.name + "' (also users[" + std::to_string(it->second) + "])");
+      }
+    }
+    if (user.password && user.password->kind == PasswordSourceKind::hash) {
+      std::string why;
+      const auto hash = crypto::parse_password_hash(user.password->value, &why);
+      if (!hash) {
+        continue;  // reported when read
+      }
+      if (const auto problem = crypto::unreadable_by(*hash, spec.broker.mosquitto_version)) {
+        report(reader, path + ".password_hash",
+               "Mosquitto " + version_name(spec.broker.mosquitto_version) + " cannot read this hash: " + *problem +
+                   "; hash it with that version's mosquitto_passwd, use password_env or password_file, or set "
+                   "broker.mosquitto_version");
+      }
+    }
+  }
+}
+
+void check_listeners(const Spec& spec, YamlReader& reader) {
+  std::map<std::pair<std::string, int>, std::size_t> first_index;
+  for (std::size_t i = 0; i < spec.listeners.size(); ++i) {
+    const Listener& listener = spec.listeners[i];
+    const std::string path = item_path("listeners", i);
+    if (listener.port != 0) {
+      const std::string address = listener.bind_address.value_or("");
+      const auto [it, inserted] = first_index.emplace(std::make_pair(address, listener.port), i);
+      if (!inserted) {
+        report(reader, path + ".port",
+               "duplicate listener: port " + std::to_string(listener.port) +
+                   (address.empty() ? std::string(" on all addresses") : " on " + address) +
+                   " is already listeners[" + std::to_string(it->second) + "]");
+      }
+    }
+    if (!listener.tls) {
+      for (const char* option : {"tls_version", "require_certificate", "use_identity_as_username"}) {
+        const std::string option_path = path + "." + option;
+        if (reader.locations().has(option_path)) {
+          report(reader, option_path,
+                 "a plain listener (tls: false) takes no TLS options; remove " + std::string(option) +
+                     " or the tls: false");
+        }
+      }
+      continue;
+    }
+    if (!spec.tls) {
+      const std::string at = reader.locations().has(path + ".tls") ? path + ".tls" : path;
+      report(reader, at,
+             "a TLS listener needs the top-level tls: section (its CA and server certificate); add tls:, or set "
+             "tls: false for a plain listener");
+    }
+    if (listener.use_identity_as_username && !listener.require_certificate) {
+      report(reader, path + ".use_identity_as_username",
+             "use_identity_as_username needs require_certificate: true (the user name comes from the client "
+             "certificate)");
+    }
+  }
+}
+
+void check_certificate(const CertificateSpec& certificate, const std::string& path, YamlReader& reader) {
+  if (certificate.renew_before_days >= certificate.validity_days) {
+    const std::string at = reader.locations().has(path + ".renew_before_days") ? path + ".renew_before_days"
+                                                                               : path + ".validity_days";
+    report(reader, at,
+           "renew_before_days (" + std::to_string(certificate.renew_before_days) +
+               ") must be less than validity_days (" + std::to_string(certificate.validity_days) +
+               "), or the certificate is renewed on every run");
+  }
+}
+
+void check_issued_subject(const CertificateSpec& certificate, const CertificateSpec& ca, const std::string& path,
+                          YamlReader& reader) {
+  if (certificate.subject.empty() || ca.subject.empty() || !crypto::same_name(certificate.subject, ca.subject)) {
+    return;
+  }
+  report(reader, path + ".subject",
+         "the subject equals the CA's (tls.ca.subject); OpenSSL 3 then treats this certificate as self-signed and "
+         "verification fails (\"error 18 at 0 depth lookup: self-signed certificate\"): give it a different "
+         "subject, e.g. CN set to the broker's host name");
+}
+
+void check_tls(const Tls& tls, YamlReader& reader) {
+  check_certificate(tls.ca, "tls.ca", reader);
+  check_certificate(tls.server, "tls.server", reader);
+  check_issued_subject(tls.server, tls.ca, "tls.server", reader);
+
+  // Every certificate and key its own file.
+  std::map<std::string, std::string> owner_of_file;
+  const auto claim = [&](const std::string& file, const std::string& path) {
+    if (file.empty()) {
+      return;
+    }
+    const auto [it, inserted] = owner_of_file.emplace(file, path);
+    if (!inserted) {
+      report(reader, path, "the same file as " + it->second + " (" + file + "); give each its own file");
+    }
+  };
+  claim(tls.ca.cert_path, "tls.ca.cert");
+  claim(tls.ca.key_path, "tls.ca.key");
+  claim(tls.server.cert_path, "tls.server.cert");
+  claim(tls.server.key_path, "tls.server.key");
+
+  std::map<std::string, std::size_t> first_index;
+  for (std::size_t i = 0; i < tls.clients.size(); ++i) {
+    const ClientCertificateSpec& client = tls.clients[i];
+    const std::string path = item_path("tls.clients", i);
+    check_certificate(client.certificate, path, reader);
+    check_issued_subject(client.certificate, tls.ca, path, reader);
+    if (!client.name.empty()) {
+      const auto [it, inserted] = first_index.emplace(client.name, i);
+      if (!inserted) {
+        report(reader, path + ".name",
+               "duplicate client name '" + client.name + "' (also tls.clients[" + std::to_string(it->second) +
+                   "])");
+        continue;
+      }
+    }
+    claim(client.certificate.cert_path, path + ".cert");
+    claim(client.certificate.key_path, path + ".key");
+  }
+}
+
+}  // namespace
+
+void check_rules(const Spec& spec, YamlReader& reader) {
+  check_users(spec, reader);
+  check_listeners(spec, reader);
+  if (spec.tls) {
+    check_tls(*spec.tls, reader);
+  }
+}
+
+}  // namespace mosq::spec

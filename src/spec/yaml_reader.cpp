@@ -1,0 +1,293 @@
+#include "spec/yaml_reader.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <regex>
+
+#include "spec/did_you_mean.h"
+#include "spec/yaml_scalar.h"
+
+namespace mosq::spec {
+namespace {
+
+bool is_plain(const YAML::Node& node) { return node.IsScalar() && node.Tag() == "?"; }
+
+std::string describe(const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) {
+    return "nothing";
+  }
+  if (node.IsMap()) {
+    return "a mapping";
+  }
+  if (node.IsSequence()) {
+    return "a list";
+  }
+  return std::string(scalar_type_name(scalar_type(node)));
+}
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  for (const auto& candidate : names) {
+    if (candidate == name) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) {
+    if (!text.empty()) {
+      text += ", ";
+    }
+    text += name;
+  }
+  return text;
+}
+
+}  // namespace
+
+std::optional<Mark> Locations::find(const std::string& path) const {
+  const auto it = m_marks.find(path);
+  if (it == m_marks.end()) {
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+Mark Locations::nearest(const std::string& path) const {
+  std::string current = path;
+  while (!current.empty()) {
+    if (const auto mark = find(current)) {
+      return *mark;
+    }
+    const auto cut = current.find_last_of(".[");
+    if (cut == std::string::npos) {
+      break;
+    }
+    current.erase(cut);
+  }
+  return Mark{1, 1};
+}
+
+Mark mark_of(const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null() || mark.line < 0) {
+    return Mark{};
+  }
+  return Mark{mark.line + 1, mark.column + 1};
+}
+
+std::string child_path(const std::string& parent, std::string_view key) {
+  if (parent.empty()) {
+    return std::string(key);
+  }
+  return parent + "." + std::string(key);
+}
+
+std::string item_path(const std::string& parent, std::size_t index) {
+  return parent + "[" + std::to_string(index) + "]";
+}
+
+void YamlReader::error(const Located& at, std::string message) {
+  m_diagnostics.add(at.value_mark, at.path, std::move(message));
+}
+
+void YamlReader::field_error(const Located& at, std::string message) {
+  m_diagnostics.add(at.field_mark, at.path, std::move(message));
+}
+
+void YamlReader::error_at(Mark mark, std::string field, std::string message) {
+  m_diagnostics.add(mark, std::move(field), std::move(message));
+}
+
+void YamlReader::type_error(const Located& at, std::string_view expected, bool wants_string) {
+  std::string message = "expected " + std::string(expected) + ", got " + describe(at.node);
+  if (at.node.IsScalar()) {
+    const ScalarType type = scalar_type(at.node);
+    if (wants_string && is_plain(at.node) && type != ScalarType::string && type != ScalarType::null) {
+      message += " (YAML reads a plain " + at.node.Scalar() + " that way); quote it: \"" + at.node.Scalar() + "\"";
+    } else if (!wants_string && type == ScalarType::string && !is_plain(at.node)) {
+      message += "; write it without quotes";
+    }
+  }
+  error(at, std::move(message));
+}
+
+std::optional<std::string> YamlReader::string(const Located& at) {
+  if (!at.node.IsScalar() || scalar_type(at.node) != ScalarType::string) {
+    type_error(at, "a string", true);
+    return std::nullopt;
+  }
+  return at.node.Scalar();
+}
+
+std::optional<std::string> YamlReader::text(const Located& at) {
+  auto value = string(at);
+  if (value && value->empty()) {
+    error(at, "must not be empty");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<long long> YamlReader::integer(const Located& at) {
+  if (!at.node.IsScalar() || scalar_type(at.node) != ScalarType::integer) {
+    type_error(at, "an integer", false);
+    return std::nullopt;
+  }
+  static const std::regex k_decimal("[-+]?(0|[1-9][0-9]*)");
+  const std::string& text = at.node.Scalar();
+  if (!std::regex_match(text, k_decimal)) {
+    error(at, "expected a decimal integer, got " + text);
+    return std::nullopt;
+  }
+  errno = 0;
+  const long long value = std::strtoll(text.c_str(), nullptr, 10);
+  if (errno == ERANGE) {
+    error(at, "integer out of range: " + text);
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<bool> YamlReader::boolean(const Located& at) {
+  if (!at.node.IsScalar() || scalar_type(at.node) != ScalarType::boolean) {
+    type_error(at, "a boolean (true or false)", false);
+    return std::nullopt;
+  }
+  const auto value = parse_yaml_bool(at.node.Scalar());
+  if (!value) {
+    error(at, "expected a boolean (true or false), got " + at.node.Scalar());
+  }
+  return value;
+}
+
+std::optional<std::vector<Located>> YamlReader::list(const Located& at) {
+  if (!at.node.IsSequence()) {
+    type_error(at, "a list", false);
+    return std::nullopt;
+  }
+  std::vector<Located> items;
+  std::size_t index = 0;
+  for (const auto& item : at.node) {
+    Located located{item, item_path(at.path, index), mark_of(item), mark_of(item)};
+    if (located.field_mark.line == 0 || item.IsNull()) {
+      // An empty item ("- " alone) has no mark of its own.
+      located.field_mark = at.value_mark;
+      located.value_mark = at.value_mark;
+    }
+    m_locations.record(located.path, located.field_mark);
+    items.push_back(std::move(located));
+    ++index;
+  }
+  return items;
+}
+
+std::optional<std::string> YamlReader::one_of(const Located& at, const std::vector<std::string>& names) {
+  if (!at.node.IsScalar() || scalar_type(at.node) != ScalarType::string) {
+    type_error(at, "one of " + join(names), true);
+    return std::nullopt;
+  }
+  const std::string& value = at.node.Scalar();
+  for (const auto& name : names) {
+    if (name == value) {
+      return value;
+    }
+  }
+  std::string message = "unknown value '" + value + "'; expected one of: " + join(names);
+  if (const auto suggestion = did_you_mean(value, names)) {
+    message += " (did you mean '" + *suggestion + "'?)";
+  }
+  error(at, std::move(message));
+  return std::nullopt;
+}
+
+std::optional<std::string> YamlReader::absolute_path(const Located& at) {
+  auto value = text(at);
+  if (value && value->front() != '/') {
+    error(at, "must be an absolute path (starting with /), got " + *value);
+    return std::nullopt;
+  }
+  return value;
+}
+
+MappingReader::MappingReader(YamlReader& reader, const Located& mapping, std::vector<std::string> known,
+                             std::vector<std::string> refused)
+    : m_reader(reader), m_mapping(mapping) {
+  if (!mapping.node.IsMap()) {
+    reader.error(mapping, "expected a mapping, got " + describe(mapping.node));
+    return;
+  }
+  m_is_mapping = true;
+  std::vector<std::string> unknown;
+  for (const auto& entry : mapping.node) {
+    const YAML::Node& key = entry.first;
+    const YAML::Node& value = entry.second;
+    const Mark key_mark = mark_of(key);
+    if (!key.IsScalar()) {
+      reader.error_at(key_mark, mapping.path, "expected a field name, got " + describe(key));
+      continue;
+    }
+    const std::string& name = key.Scalar();
+    const std::string path = child_path(mapping.path, name);
+    Located located{value, path, key_mark, mark_of(value)};
+    if (value.IsNull() || located.value_mark.line == 0) {
+      located.value_mark = key_mark;
+    }
+    if (m_fields.count(name) != 0) {
+      const Mark first = m_fields.at(name).field_mark;
+      reader.error_at(key_mark, path,
+                      "duplicate field (first at line " + std::to_string(first.line) + ", column " +
+                          std::to_string(first.column) + ")");
+      continue;
+    }
+    if (!contains(known, name) && !contains(refused, name)) {
+      std::string message;
+      if (name == "<<") {
+        message = "YAML merge keys (<<) are not supported; write the fields out";
+      } else if (const auto suggestion = did_you_mean(name, known)) {
+        message = "unknown field; did you mean '" + *suggestion + "'?";
+      } else {
+        message = "unknown field; expected one of: " + join(known);
+      }
+      reader.error_at(key_mark, path, std::move(message));
+      unknown.push_back(name);
+      m_fields.emplace(name, std::move(located));  // so a duplicate is reported once
+      continue;
+    }
+    reader.locations().record(path, key_mark);
+    m_fields.emplace(name, std::move(located));
+    m_order.push_back(name);
+  }
+  // Unknown fields were kept only to report their duplicates once.
+  for (const auto& name : unknown) {
+    m_fields.erase(name);
+  }
+}
+
+std::optional<Located> MappingReader::optional(std::string_view key) const {
+  const auto it = m_fields.find(key);
+  if (it == m_fields.end()) {
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+std::vector<Located> MappingReader::in_order() const {
+  std::vector<Located> fields;
+  for (const auto& name : m_order) {
+    fields.push_back(m_fields.at(name));
+  }
+  return fields;
+}
+
+std::optional<Located> MappingReader::required(std::string_view key) const {
+  auto field = optional(key);
+  if (!field && m_is_mapping) {
+    m_reader.error_at(m_mapping.value_mark, child_path(m_mapping.path, key), "missing required field");
+  }
+  return field;
+}
+
+}  // namespace mosq::spec

@@ -1,0 +1,106 @@
+// Typed, located access to the YAML tree. Every read that finds the wrong
+// shape reports a diagnostic ("expected an integer, got a string") at the
+// value's line and column, with its field path, and returns nullopt, so the
+// loader carries on and reports every problem in one run.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "spec/diagnostics.h"
+#include "spec/spec.h"
+
+namespace mosq::spec {
+
+// A node, its field path ("users[1].name") and where it is written.
+struct Located {
+  YAML::Node node;
+  std::string path;
+  Mark field_mark;  // the key of a mapping entry, or the list item itself
+  Mark value_mark;  // the value (the key's mark when the value is empty)
+};
+
+// Where each field that was present starts (its key), by field path, so the
+// cross-field rules can point at the right line.
+class Locations {
+ public:
+  void record(const std::string& path, Mark mark) { m_marks.emplace(path, mark); }
+  std::optional<Mark> find(const std::string& path) const;
+  bool has(const std::string& path) const { return m_marks.count(path) != 0; }
+  // The mark of path, else of the nearest recorded parent ("a.b[2].c" ->
+  // "a.b[2]" -> "a.b" -> "a"), else line 1.
+  Mark nearest(const std::string& path) const;
+
+ private:
+  std::map<std::string, Mark> m_marks;
+};
+
+Mark mark_of(const YAML::Node& node);
+std::string child_path(const std::string& parent, std::string_view key);
+std::string item_path(const std::string& parent, std::size_t index);
+
+class YamlReader {
+ public:
+  YamlReader(Diagnostics& diagnostics, Locations& locations)
+      : m_diagnostics(diagnostics), m_locations(locations) {}
+
+  Diagnostics& diagnostics() { return m_diagnostics; }
+  Locations& locations() { return m_locations; }
+
+  // At the value / at the field's key.
+  void error(const Located& at, std::string message);
+  void field_error(const Located& at, std::string message);
+  void error_at(Mark mark, std::string field, std::string message);
+
+  std::optional<std::string> string(const Located& at);
+  // A string that is not empty.
+  std::optional<std::string> text(const Located& at);
+  std::optional<long long> integer(const Located& at);
+  std::optional<bool> boolean(const Located& at);
+  // The items, each located (and recorded) as "path[i]".
+  std::optional<std::vector<Located>> list(const Located& at);
+  // One of `names` (listed in the message when it is not).
+  std::optional<std::string> one_of(const Located& at, const std::vector<std::string>& names);
+  // A string starting with '/'.
+  std::optional<std::string> absolute_path(const Located& at);
+
+ private:
+  void type_error(const Located& at, std::string_view expected, bool wants_string);
+
+  Diagnostics& m_diagnostics;
+  Locations& m_locations;
+};
+
+// The fields of one mapping. Construction reports a value that is not a
+// mapping, unknown keys (with a suggestion among `known`) and duplicate keys.
+// `refused` keys are not reported as unknown (the caller explains why they
+// are refused) and are never suggested.
+class MappingReader {
+ public:
+  MappingReader(YamlReader& reader, const Located& mapping, std::vector<std::string> known,
+                std::vector<std::string> refused = {});
+
+  // False when the value was not a mapping (already reported).
+  bool is_mapping() const { return m_is_mapping; }
+  const Located& located() const { return m_mapping; }
+
+  std::optional<Located> optional(std::string_view key) const;
+  // Reports "missing required field" at the mapping when absent.
+  std::optional<Located> required(std::string_view key) const;
+  // The known fields present, in the order written.
+  std::vector<Located> in_order() const;
+
+ private:
+  YamlReader& m_reader;
+  Located m_mapping;
+  bool m_is_mapping = false;
+  std::map<std::string, Located, std::less<>> m_fields;
+  std::vector<std::string> m_order;
+};
+
+}  // namespace mosq::spec
