@@ -1,0 +1,99 @@
+#include "apply/applier.h"
+
+#include "apply/pki_issuer.h"
+#include "apply/reload.h"
+#include "broker/password_file.h"
+#include "plan/file_policy.h"
+#include "plan/password_file_plan.h"
+#include "util/digest.h"
+#include "util/error.h"
+
+namespace mosq::apply {
+namespace {
+
+// The file as it is now; throws when it is not what the plan saw.
+std::string recheck(const plan::Change& change, const FileSystem& fs, const std::string& host) {
+  ReadResult read = fs.read(host);
+  std::string digest;
+  if (read.status == ReadStatus::missing) {
+    digest = "absent";
+  } else if (read.status == ReadStatus::ok) {
+    digest = sha256_hex(read.content);
+  } else {
+    throw Error(host + ": cannot read: " + read.error);
+  }
+  if (digest != change.observed_digest) {
+    throw Error(host + ": changed since it was planned (another run or a hand edit); "
+                "nothing more was written: run again to plan from the new state");
+  }
+  return read.content;
+}
+
+std::string new_password_file(const plan::Change& change, const std::string& current,
+                              const spec::Spec& spec, const observe::ResolvedSecrets& secrets) {
+  auto line_for = [&](const std::string& user) -> std::string {
+    for (const spec::User& u : spec.users) {
+      if (u.name != user || !u.password) continue;
+      if (u.password->kind == spec::PasswordSourceKind::hash) {
+        auto hash = crypto::parse_password_hash(u.password->value, nullptr);
+        if (!hash) throw Error("internal error: the spec's hash for " + user + " does not parse");
+        return broker::format_password_line(user, *hash);
+      }
+      const Secret& password = secrets.passwords.at(user);
+      return broker::format_password_line(
+          user, crypto::hash_password(password, spec.broker.mosquitto_version));
+    }
+    throw Error("internal error: no password source for user " + user);
+  };
+  return plan::next_password_file(broker::parse_password_file(current), change, line_for);
+}
+
+std::string past_tense(plan::Action action) {
+  switch (action) {
+    case plan::Action::create: return "created";
+    case plan::Action::update: return "updated";
+    case plan::Action::replace: return "replaced";
+    case plan::Action::remove: return "removed";
+    case plan::Action::no_op: return "kept";
+  }
+  return "changed";
+}
+
+}  // namespace
+
+ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
+                       const observe::ResolvedSecrets& secrets, FileSystem& fs, const Root& root,
+                       std::int64_t now) {
+  ApplyReport report;
+  PkiIssuer issuer(spec, secrets, fs, root, now);
+  for (const plan::Change& change : plan.changes) {
+    if (!change.changes()) continue;
+    const std::string host = root.host_path(change.path);
+    const std::string current = recheck(change, fs, host);
+    if (!change.content_changes) {
+      fs.change_mode(host, change.policy.mode);
+      if (change.policy.uid || change.policy.gid) {
+        fs.change_owner(host, change.policy.uid, change.policy.gid);
+      }
+    } else {
+      fs.create_directories(parent_path(host), 0755);
+      switch (change.kind) {
+        case plan::ResourceKind::password_file:
+          fs.write_atomic(host, new_password_file(change, current, spec, secrets), change.policy);
+          break;
+        case plan::ResourceKind::broker_config:
+          fs.write_atomic(host, *change.desired_content, change.policy);
+          break;
+        default:
+          issuer.write(change);
+          break;
+      }
+    }
+    report.done.push_back(past_tense(change.action) + " " +
+                          std::string(plan::resource_label(change.kind)) + " " + change.path);
+  }
+  notify_broker(plan, spec, fs, root, report);
+  return report;
+}
+
+}  // namespace mosq::apply

@@ -1,0 +1,68 @@
+#include "cli/options.h"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+#include "util/error.h"
+
+namespace po = boost::program_options;
+
+namespace mosq::cli {
+namespace {
+
+po::options_description visible_options() {
+  po::options_description desc("Options");
+  desc.add_options()
+      ("plan", "dry run: print the plan, write nothing; exit 0 in sync, 2 changes pending, 1 error")
+      ("json", "print one JSON object (format_version 1.0) instead of text; errors too")
+      ("diff", "also print unified diffs of the config and password file (hashes redacted)")
+      ("root", po::value<std::string>(), "treat DIR as / for every path the spec names")
+      ("now", po::value<std::string>(), "evaluate (and issue) as of this ISO 8601 time")
+      ("validate", "check the spec only, touching nothing else")
+      ("help,h", "show this help")
+      ("version", "show the version");
+  return desc;
+}
+
+}  // namespace
+
+std::string usage() {
+  std::ostringstream out;
+  out << "Usage: mosq-reconcile [--plan] [--json] [--diff] [--root DIR] [--now TIME] "
+         "[--validate] SPEC\n\n"
+      << "Makes a Mosquitto broker's users, TLS files and config match SPEC (broker.yaml).\n"
+      << "Without --plan it applies the changes; a second run changes nothing.\n\n"
+      << visible_options();
+  return out.str();
+}
+
+Options parse_options(const std::vector<std::string>& args) {
+  po::options_description all = visible_options();
+  all.add_options()("spec", po::value<std::vector<std::string>>(), "spec file");
+  po::positional_options_description positional;
+  positional.add("spec", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw Error(std::string(e.what()) + " (see --help)");
+  }
+  Options options;
+  options.plan = vm.count("plan") != 0;
+  options.json = vm.count("json") != 0;
+  options.diff = vm.count("diff") != 0;
+  options.validate = vm.count("validate") != 0;
+  options.help = vm.count("help") != 0;
+  options.version = vm.count("version") != 0;
+  if (vm.count("root")) options.root = vm["root"].as<std::string>();
+  if (vm.count("now")) options.now = vm["now"].as<std::string>();
+  if (options.help || options.version) return options;
+  if (!vm.count("spec")) throw Error("no spec file given (see --help)");
+  const auto& specs = vm["spec"].as<std::vector<std::string>>();
+  if (specs.size() != 1) throw Error("give exactly one spec file (see --help)");
+  options.spec_path = specs.front();
+  return options;
+}
+
+}  // namespace mosq::cli

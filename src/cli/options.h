@@ -1,0 +1,30 @@
+// Command-line options: a plain struct with defaults, parsed by
+// Boost.Program_options.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mosq::cli {
+
+enum class ExitCode : int { ok = 0, error = 1, changes_pending = 2 };
+
+struct Options {
+  std::string spec_path;
+  bool plan = false;
+  bool json = false;
+  bool diff = false;
+  bool validate = false;
+  bool help = false;
+  bool version = false;
+  std::string root;
+  std::optional<std::string> now;
+};
+
+// Throws Error with a usage message.
+Options parse_options(const std::vector<std::string>& args);
+
+std::string usage();
+
+}  // namespace mosq::cli

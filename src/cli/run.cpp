@@ -1,0 +1,183 @@
+#include "cli/run.h"
+
+#include <unistd.h>
+
+#include <ctime>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "apply/applier.h"
+#include "cli/options.h"
+#include "observe/observe.h"
+#include "plan/planner.h"
+#include "render/diff.h"
+#include "render/human.h"
+#include "render/json.h"
+#include "spec/loader.h"
+#include "util/error.h"
+#include "util/iso_time.h"
+
+namespace mosq::cli {
+namespace {
+
+struct Output {
+  const Options& options;
+  std::ostream& out;
+  std::ostream& err;
+  bool color;
+};
+
+spec::Spec load(const Options& options, const FileSystem& fs) {
+  ReadResult read = fs.read(options.spec_path);
+  if (read.status != ReadStatus::ok) {
+    throw Error(options.spec_path + ": cannot read the spec: " + read.error);
+  }
+  return spec::load_spec(options.spec_path, read.content);
+}
+
+std::int64_t clock_now(const Options& options) {
+  if (!options.now) return static_cast<std::int64_t>(std::time(nullptr));
+  auto parsed = parse_iso_time(*options.now);
+  if (!parsed) {
+    throw Error("--now '" + *options.now +
+                "' is not an ISO 8601 date or time (e.g. 2027-01-31 or 2027-01-31T12:00:00Z)");
+  }
+  return *parsed;
+}
+
+Root make_root(const Options& options, const FileSystem& fs) {
+  if (options.root.empty()) return Root();
+  if (fs.stat(options.root).kind != FileKind::directory) {
+    throw Error("--root " + options.root + ": not a directory");
+  }
+  return Root(options.root);
+}
+
+nlohmann::json report_json(const apply::ApplyReport& report) {
+  return {{"done", report.done},
+          {"warnings", report.warnings},
+          {"reloaded", report.reloaded},
+          {"restarted", report.restarted}};
+}
+
+ExitCode reconcile(const Options& options, FileSystem& fs, const observe::EnvLookup& env,
+                   const Output& output) {
+  const spec::Spec spec = load(options, fs);
+  if (options.validate) {
+    if (options.json) {
+      output.out << nlohmann::json{{"format_version", render::k_json_format_version},
+                                   {"valid", true},
+                                   {"changed", false}}
+                        .dump(2)
+                 << "\n";
+    } else {
+      output.out << options.spec_path << ": valid\n";
+    }
+    return ExitCode::ok;
+  }
+  const std::int64_t now = clock_now(options);
+  const Root root = make_root(options, fs);
+  const observe::ResolvedSecrets secrets = observe::resolve_secrets(spec, fs, root, env);
+
+  // Apply holds a whole-host lock (flock on the root directory) from
+  // observing to the last write, so cron and Ansible never interleave.
+  std::unique_ptr<FileLock> lock;
+  if (!options.plan) lock = fs.lock(root.empty() ? "/" : root.dir(), LockWait::block);
+
+  const observe::Observed observed = observe::observe(spec, secrets, fs, root);
+  const plan::Plan plan = plan::make_plan(spec, observed, now);
+
+  nlohmann::json json;
+  if (options.json) {
+    json = render::render_json(plan);
+    if (options.diff) json["diff"] = render::render_diff(plan, observed);
+  } else {
+    if (options.diff) output.out << render::render_diff(plan, observed);
+    output.out << render::render_human(plan, output.color ? render::Color::on
+                                                         : render::Color::off);
+  }
+  ExitCode code = ExitCode::ok;
+  if (options.plan) {
+    code = plan.has_changes() ? ExitCode::changes_pending : ExitCode::ok;
+  } else if (plan.has_changes()) {
+    apply::ApplyReport report = apply::apply_plan(plan, spec, secrets, fs, root, now);
+    if (options.json) {
+      json["applied"] = report_json(report);
+    } else {
+      for (const auto& line : report.done) output.out << "  " << line << "\n";
+      for (const auto& line : report.warnings) output.out << "Warning: " << line << "\n";
+      output.out << "Apply complete.\n";
+    }
+  }
+  if (options.json) output.out << json.dump(2) << "\n";
+  return code;
+}
+
+void report_error(const Output& output, const Error& error) {
+  if (output.options.json) {
+    nlohmann::json diagnostics = nlohmann::json::array();
+    if (const auto* spec_error = dynamic_cast<const spec::SpecError*>(&error)) {
+      for (const auto& d : spec_error->diagnostics()) {
+        diagnostics.push_back({{"file", d.file},
+                               {"line", d.mark.line},
+                               {"column", d.mark.column},
+                               {"field", d.field},
+                               {"message", d.message}});
+      }
+    }
+    output.out << nlohmann::json{{"format_version", render::k_json_format_version},
+                                 {"changed", false},
+                                 {"failed", true},
+                                 {"error", {{"message", error.what()},
+                                            {"diagnostics", diagnostics}}}}
+                      .dump(2)
+               << "\n";
+    return;
+  }
+  std::string text = error.what();
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    output.err << "mosq-reconcile: error: " << text.substr(start, end - start) << "\n";
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, FileSystem& fs, const observe::EnvLookup& env,
+        std::ostream& out, std::ostream& err, bool out_is_tty) {
+  Options options;
+  try {
+    options = parse_options(args);
+  } catch (const Error& e) {
+    err << "mosq-reconcile: error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::error);
+  }
+  if (options.help) {
+    out << usage();
+    return static_cast<int>(ExitCode::ok);
+  }
+  if (options.version) {
+    out << "mosq-reconcile " << MOSQ_RECONCILE_VERSION << "\n";
+    return static_cast<int>(ExitCode::ok);
+  }
+  Output output{options, out, err, out_is_tty && !options.json};
+  try {
+    return static_cast<int>(reconcile(options, fs, env, output));
+  } catch (const Error& e) {
+    report_error(output, e);
+  } catch (const std::exception& e) {
+    report_error(output, Error(std::string("internal error: ") + e.what()));
+  }
+  return static_cast<int>(ExitCode::error);
+}
+
+int run(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const bool tty = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
+  return run(args, real_file_system(), observe::process_environment(), std::cout, std::cerr, tty);
+}
+
+}  // namespace mosq::cli

@@ -1,0 +1,110 @@
+#include "observe/broker_process.h"
+
+#include "observe/observe.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace mosq::observe {
+namespace {
+
+std::optional<pid_t> parse_pid(const std::string& text) {
+  try {
+    size_t used = 0;
+    long value = std::stol(text, &used);
+    if (value <= 1) return std::nullopt;
+    return static_cast<pid_t>(value);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
+// Start time of a process in unix seconds, from /proc (field 22 of stat is
+// the start in clock ticks after boot; btime in /proc/stat is the boot time).
+std::optional<std::int64_t> process_start_time(pid_t pid) {
+  std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat_text((std::istreambuf_iterator<char>(stat_file)), {});
+  auto close = stat_text.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat_text.substr(close + 2));
+  std::string field;
+  // After "pid (comm) ", field 3 (state) is first; starttime is field 22.
+  for (int i = 3; i <= 22; ++i) {
+    if (!(fields >> field)) return std::nullopt;
+  }
+  long long ticks = std::stoll(field);
+  std::ifstream proc_stat("/proc/stat");
+  std::string key;
+  long long boot = 0;
+  while (proc_stat >> key) {
+    if (key == "btime") {
+      proc_stat >> boot;
+      break;
+    }
+  }
+  long hz = ::sysconf(_SC_CLK_TCK);
+  if (boot == 0 || hz <= 0) return std::nullopt;
+  return static_cast<std::int64_t>(boot + ticks / hz);
+}
+
+}  // namespace
+
+std::string render_state(const std::optional<PendingRestart>& pending) {
+  nlohmann::json state = {{"format_version", 1}};
+  if (pending) {
+    state["pending_restart"] = {{"since", pending->since}, {"reasons", pending->reasons}};
+  }
+  return state.dump(2) + "\n";
+}
+
+std::optional<PendingRestart> parse_state(const std::string& text) {
+  auto state = nlohmann::json::parse(text, nullptr, false);
+  if (state.is_discarded() || !state.is_object() || !state.contains("pending_restart")) {
+    return std::nullopt;
+  }
+  const auto& p = state["pending_restart"];
+  PendingRestart pending;
+  if (p.contains("since") && p["since"].is_number_integer()) pending.since = p["since"];
+  if (p.contains("reasons") && p["reasons"].is_array()) {
+    for (const auto& r : p["reasons"]) {
+      if (r.is_string()) pending.reasons.push_back(r.get<std::string>());
+    }
+  }
+  return pending;
+}
+
+ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& fs,
+                                      const Root& root) {
+  ObservedBroker broker;
+  if (spec.broker.reload.pid_file) {
+    broker.pid_file_configured = true;
+    ReadResult pid_text = fs.read(root.host_path(*spec.broker.reload.pid_file));
+    if (pid_text.status == ReadStatus::ok) {
+      auto pid = parse_pid(pid_text.content);
+      if (pid && process_alive(*pid)) {
+        broker.pid = pid;
+        broker.started_at = process_start_time(*pid);
+      }
+    }
+  }
+  ReadResult state = fs.read(root.host_path(k_state_file));
+  if (state.status != ReadStatus::ok) return broker;
+  auto pending = parse_state(state.content);
+  if (!pending) return broker;
+  broker.state_records_restart = true;
+  // Done once the broker has stopped (it reads the new config when it
+  // starts) or has started since the restart was asked for.
+  const bool stopped = broker.pid_file_configured && !broker.pid;
+  const bool restarted = broker.started_at && *broker.started_at > pending->since;
+  if (!stopped && !restarted) broker.pending_restart = pending;
+  return broker;
+}
+
+}  // namespace mosq::observe

@@ -1,0 +1,19 @@
+// The running broker: its pid file, whether that process lives and when it
+// started, and whether a restart an earlier apply asked for has happened.
+#pragma once
+
+#include "observe/observed.h"
+#include "spec/spec.h"
+#include "util/file_system.h"
+#include "util/root.h"
+
+namespace mosq::observe {
+
+ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& fs,
+                                      const Root& root);
+
+// The state file's text recording a pending restart (JSON), and its parse.
+std::string render_state(const std::optional<PendingRestart>& pending);
+std::optional<PendingRestart> parse_state(const std::string& text);
+
+}  // namespace mosq::observe

@@ -1,0 +1,115 @@
+// What is on disk, as plain data. observe() fills it; plan() reads it.
+// A corrupt file is a state (a field says so), not an exception.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker/password_file.h"
+#include "crypto/certificate.h"
+#include "crypto/private_key.h"
+#include "util/file_system.h"
+
+namespace mosq::observe {
+
+// One file as observed: its metadata and a digest of its content, which
+// apply re-checks under the lock before it writes (a stale plan is refused).
+struct ObservedFile {
+  std::string path;  // as the spec (and the broker) names it
+  FileInfo info;
+  std::string digest;  // "absent", or sha256 of the content
+
+  bool exists() const { return info.exists(); }
+};
+
+// Whose files these are: the broker's user and group resolved on this host.
+struct Ownership {
+  std::optional<std::string> owner_name;
+  std::optional<std::string> group_name;
+  std::optional<uid_t> uid;  // resolved, when the user exists
+  std::optional<gid_t> gid;
+  std::vector<gid_t> broker_groups;  // the broker user's groups, for reachability
+  bool can_chown = false;            // running as root
+  std::vector<std::string> warnings;
+};
+
+// For each spec user with a password: does the line on disk verify it?
+enum class PasswordVerdict { matches, differs, unparsed };
+
+struct ObservedPasswordFile {
+  ObservedFile file;
+  broker::PasswordFileContent content;
+  std::map<std::string, PasswordVerdict> verdicts;  // by user name, for users in the file
+};
+
+struct ObservedConfig {
+  ObservedFile file;
+  std::string content;
+};
+
+struct ObservedKey {
+  ObservedFile file;
+  crypto::KeyLoadStatus status = crypto::KeyLoadStatus::corrupt;
+  bool encrypted = false;
+  std::optional<crypto::KeyType> type;
+  std::string description;  // "EC P-256"
+  std::string fingerprint;  // public key SHA-256
+  std::string detail;       // why it did not load
+};
+
+struct ObservedCertificate {
+  ObservedFile file;
+  bool parsed = false;
+  std::string parse_error;
+  crypto::CertificateFacts facts;
+  bool matches_key = false;  // matches the key observed on disk beside it
+  bool signed_by_ca = false; // verifies under the CA certificate on disk (server, clients)
+};
+
+struct ObservedPki {
+  ObservedKey ca_key;
+  ObservedCertificate ca_cert;
+  ObservedKey server_key;
+  ObservedCertificate server_cert;
+  std::map<std::string, ObservedKey> client_keys;  // by client name
+  std::map<std::string, ObservedCertificate> client_certs;
+};
+
+// A directory above a broker-read file that the broker's user cannot enter.
+struct Unreachable {
+  std::string file;
+  std::string directory;
+};
+
+// A restart asked for by an earlier apply that has not happened yet.
+struct PendingRestart {
+  std::int64_t since = 0;  // unix seconds
+  std::vector<std::string> reasons;
+};
+
+// The running broker, as far as the pid file tells.
+struct ObservedBroker {
+  bool pid_file_configured = false;
+  std::optional<pid_t> pid;                // a live process named by the pid file
+  std::optional<std::int64_t> started_at;  // unix seconds
+  // Recorded by an earlier apply and not yet done (the broker has not
+  // restarted since). Cleared once the broker restarted or stopped.
+  std::optional<PendingRestart> pending_restart;
+  bool state_records_restart = false;  // the state file still records one
+};
+
+struct Observed {
+  Ownership ownership;
+  ObservedPasswordFile password_file;
+  ObservedConfig config;
+  std::optional<ObservedPki> pki;  // when the spec has tls:
+  std::vector<Unreachable> unreachable;
+  ObservedBroker broker;
+};
+
+}  // namespace mosq::observe

@@ -1,0 +1,79 @@
+#include "observe/secrets.h"
+
+#include <cstdlib>
+
+#include "util/error.h"
+
+namespace mosq::observe {
+namespace {
+
+std::string located(const spec::Spec& spec, const spec::Mark& mark, const std::string& field) {
+  return spec.source_file + ":" + std::to_string(mark.line) + ":" + std::to_string(mark.column) +
+         ": " + field + ": ";
+}
+
+std::string first_line(const std::string& content) {
+  auto end = content.find('\n');
+  std::string line = content.substr(0, end);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+EnvLookup process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, const Root& root,
+                                const EnvLookup& env) {
+  ResolvedSecrets secrets;
+  for (std::size_t i = 0; i < spec.users.size(); ++i) {
+    const spec::User& user = spec.users[i];
+    if (user.state != spec::UserState::present || !user.password) continue;
+    const spec::PasswordSource& source = *user.password;
+    const std::string field = "users[" + std::to_string(i) + "]";
+    if (source.kind == spec::PasswordSourceKind::env) {
+      auto value = env(source.value);
+      if (!value) {
+        throw Error(located(spec, user.mark, field + ".password_env") + "environment variable " +
+                    source.value + " is not set (user " + user.name + ")");
+      }
+      if (value->empty()) {
+        throw Error(located(spec, user.mark, field + ".password_env") + "environment variable " +
+                    source.value + " is empty (user " + user.name + ")");
+      }
+      secrets.passwords.emplace(user.name, Secret(std::move(*value)));
+    } else if (source.kind == spec::PasswordSourceKind::file) {
+      const std::string path = root.host_path(source.value);
+      ReadResult read = fs.read(path);
+      if (read.status != ReadStatus::ok) {
+        throw Error(located(spec, user.mark, field + ".password_file") + "cannot read " + path +
+                    ": " + read.error + " (user " + user.name + ")");
+      }
+      Secret password(first_line(read.content));
+      if (password.empty()) {
+        throw Error(located(spec, user.mark, field + ".password_file") + path +
+                    ": first line is empty (user " + user.name + ")");
+      }
+      secrets.passwords.emplace(user.name, std::move(password));
+    }
+  }
+  if (spec.tls && spec.tls->ca.passphrase_env) {
+    const std::string& var = *spec.tls->ca.passphrase_env;
+    auto value = env(var);
+    if (!value || value->empty()) {
+      throw Error(located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env") +
+                  "environment variable " + var + (value ? " is empty" : " is not set") +
+                  " (it holds the CA key's passphrase)");
+    }
+    secrets.ca_passphrase = Secret(std::move(*value));
+  }
+  return secrets;
+}
+
+}  // namespace mosq::observe

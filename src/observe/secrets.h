@@ -1,0 +1,33 @@
+// Secrets are resolved late, just before observing, from the sources the
+// spec names (environment variables, files), and held as Secret.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "spec/spec.h"
+#include "util/file_system.h"
+#include "util/root.h"
+#include "util/secret.h"
+
+namespace mosq::observe {
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+// getenv().
+EnvLookup process_environment();
+
+struct ResolvedSecrets {
+  std::map<std::string, Secret> passwords;  // user -> password, env and file sources
+  std::optional<Secret> ca_passphrase;      // when tls.ca.passphrase_env is set
+};
+
+// Throws Error naming the spec location, the field and the variable or file
+// ("broker.yaml:14:5: users[0].password_env: environment variable
+// MQTT_USER1_PASSWORD is not set"). Values never appear in messages.
+ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, const Root& root,
+                                const EnvLookup& env);
+
+}  // namespace mosq::observe

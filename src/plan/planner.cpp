@@ -1,0 +1,165 @@
+#include "plan/planner.h"
+
+#include <map>
+#include <sstream>
+
+#include "broker/config_render.h"
+#include "plan/file_policy.h"
+#include "plan/password_file_plan.h"
+#include "plan/pki_plan.h"
+
+namespace mosq::plan {
+namespace {
+
+// listener blocks of a config text by their "listener ..." line.
+std::map<std::string, std::vector<std::string>> listener_blocks(const std::string& text) {
+  std::map<std::string, std::vector<std::string>> blocks;
+  std::istringstream in(broker::listener_section(text));
+  std::string line;
+  std::vector<std::string>* current = nullptr;
+  while (std::getline(in, line)) {
+    if (line.rfind("listener ", 0) == 0 || line.rfind("port ", 0) == 0) {
+      current = &blocks[line];
+    } else if (current != nullptr) {
+      current->push_back(line);
+    }
+  }
+  return blocks;
+}
+
+std::string option_key(const std::string& line) { return line.substr(0, line.find(' ')); }
+
+// Why the listeners differ, one reason per listener: what needs a restart.
+std::vector<std::string> listener_differences(const std::string& before, const std::string& after) {
+  std::vector<std::string> reasons;
+  auto old_blocks = listener_blocks(before);
+  auto new_blocks = listener_blocks(after);
+  for (const auto& [head, lines] : new_blocks) {
+    auto it = old_blocks.find(head);
+    if (it == old_blocks.end()) {
+      reasons.push_back(head + " added");
+      continue;
+    }
+    if (it->second == lines) continue;
+    std::map<std::string, std::string> was;
+    for (const auto& l : it->second) was[option_key(l)] = l;
+    std::string detail;
+    std::map<std::string, bool> seen;
+    for (const auto& l : lines) {
+      auto key = option_key(l);
+      seen[key] = true;
+      auto w = was.find(key);
+      if (w == was.end()) {
+        detail += (detail.empty() ? "" : ", ") + ("+" + l);
+      } else if (w->second != l) {
+        detail += (detail.empty() ? "" : ", ") + w->second + " -> " + l.substr(key.size() + 1);
+      }
+    }
+    for (const auto& [key, l] : was) {
+      if (!seen[key]) detail += (detail.empty() ? "" : ", ") + ("-" + l);
+    }
+    reasons.push_back(head + ": " + detail);
+  }
+  for (const auto& [head, lines] : old_blocks) {
+    if (new_blocks.count(head) == 0) reasons.push_back(head + " removed");
+  }
+  return reasons;
+}
+
+Change plan_config(const spec::Spec& spec, const observe::Observed& observed,
+                   std::vector<std::string>& restart_reasons) {
+  Change change;
+  change.kind = ResourceKind::broker_config;
+  change.name = "broker_config";
+  change.desired_content = broker::render_config(spec);
+  change.effect = BrokerEffect::reload;
+  const observe::ObservedConfig& config = observed.config;
+  if (!config.file.exists()) {
+    change.reasons.push_back("does not exist");
+    restart_reasons = listener_differences("", *change.desired_content);
+    settle(change, Action::create, config.file, observed.ownership);
+    return change;
+  }
+  change.current_content = config.content;
+  if (config.content != *change.desired_content) {
+    restart_reasons = listener_differences(config.content, *change.desired_content);
+    change.reasons.push_back(restart_reasons.empty()
+                                 ? "content differs from the spec's rendering"
+                                 : "listeners differ from the spec");
+  }
+  if (!restart_reasons.empty()) change.effect = BrokerEffect::restart;
+  settle(change, Action::replace, config.file, observed.ownership);
+  if (change.action == Action::replace && restart_reasons.empty()) change.action = Action::update;
+  return change;
+}
+
+void add_warnings(const spec::Spec& spec, const observe::Observed& observed, Plan& plan) {
+  for (const auto& w : observed.ownership.warnings) plan.warnings.push_back(w);
+  for (const auto& u : observed.unreachable) {
+    plan.warnings.push_back("the broker's user (" + observed.ownership.owner_name.value_or("?") +
+                            ") cannot enter " + u.directory + ", so it cannot read " + u.file);
+  }
+  for (const auto& l : spec.listeners) {
+    if (l.tls && l.tls_version == spec::TlsVersion::tlsv1_1) {
+      plan.warnings.push_back("listener " + std::to_string(l.port) +
+                              ": tls_version tlsv1.1 accepts a deprecated protocol");
+    }
+  }
+  for (const auto& change : plan.changes) {
+    if (change.breaks_trust) {
+      plan.warnings.push_back("!! " + std::string(resource_label(change.kind)) + " " +
+                              change.path +
+                              " is REPLACED, not renewed: every client that trusts the current "
+                              "CA certificate will refuse this broker until it gets the new one");
+    }
+  }
+  if (!observed.ownership.can_chown && observed.ownership.uid) {
+    for (const auto& change : plan.changes) {
+      if (change.kind != ResourceKind::password_file && change.kind != ResourceKind::server_key) {
+        continue;
+      }
+      const auto* file = change.kind == ResourceKind::password_file ? &observed.password_file.file
+                         : observed.pki ? &observed.pki->server_key.file
+                                        : nullptr;
+      if (file && file->exists() && file->info.uid != *observed.ownership.uid) {
+        plan.warnings.push_back(change.path + " is not owned by " +
+                                *observed.ownership.owner_name +
+                                " and this run is not root: the broker may not read it");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Plan make_plan(const spec::Spec& spec, const observe::Observed& observed, std::int64_t now) {
+  Plan plan;
+  plan.changes = plan_pki(spec, observed, now);
+  plan.changes.push_back(plan_password_file(spec, observed));
+  std::vector<std::string> listener_reasons;
+  plan.changes.push_back(plan_config(spec, observed, listener_reasons));
+  add_warnings(spec, observed, plan);
+
+  // What the running broker must do. A broker known not to run needs
+  // nothing: it reads everything when it starts.
+  const bool known_stopped = observed.broker.pid_file_configured && !observed.broker.pid;
+  for (const Change& change : plan.changes) {
+    if (!change.changes() || known_stopped) continue;
+    if (change.effect == BrokerEffect::reload) plan.reload_needed = true;
+    if (change.effect == BrokerEffect::restart) {
+      if (change.kind == ResourceKind::broker_config) {
+        for (const auto& r : listener_reasons) plan.restart_reasons.push_back(r);
+      } else {
+        plan.restart_reasons.push_back(std::string(resource_label(change.kind)) +
+                                       " changed (cafile is not re-read on SIGHUP)");
+      }
+    }
+  }
+  if (observed.broker.pending_restart) {
+    plan.pending_restart_reasons = observed.broker.pending_restart->reasons;
+    plan.pending_restart_since = observed.broker.pending_restart->since;
+  }
+  return plan;
+}
+
+}  // namespace mosq::plan

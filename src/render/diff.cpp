@@ -1,0 +1,53 @@
+#include "render/diff.h"
+
+#include <sstream>
+
+#include "plan/password_file_plan.h"
+#include "util/unified_diff.h"
+
+namespace mosq::render {
+
+std::string redact_password_file(const std::string& content) {
+  std::istringstream in(content);
+  std::string line;
+  std::string out;
+  while (std::getline(in, line)) {
+    auto colon = line.find(':');
+    const bool blank = line.find_first_not_of(" \t\r") == std::string::npos;
+    if (!blank && line.front() != '#') {
+      // A line without ':' may be a password pasted alone: never show it.
+      line = colon == std::string::npos ? "(unparsable line)"
+                                         : line.substr(0, colon) + ":(sensitive value)";
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string render_diff(const plan::Plan& plan, const observe::Observed& observed) {
+  std::string out;
+  for (const plan::Change& change : plan.changes) {
+    if (!change.content_changes) continue;
+    if (change.kind == plan::ResourceKind::broker_config && change.desired_content) {
+      out += unified_diff(change.current_content.value_or(""), *change.desired_content,
+                          change.current_content ? change.path : "/dev/null", change.path);
+    } else if (change.kind == plan::ResourceKind::password_file) {
+      broker::PasswordFileContent redacted = observed.password_file.content;
+      std::string before;
+      for (auto& line : redacted.lines) {
+        line.raw = redact_password_file(line.raw);
+        line.raw.pop_back();  // redact_password_file ends every line with '\n'
+        before += line.raw + "\n";
+      }
+      std::string after = plan::next_password_file(
+          redacted, change,
+          [](const std::string& user) { return user + ":(sensitive value, new)"; });
+      out += unified_diff(before, after,
+                          observed.password_file.file.exists() ? change.path : "/dev/null",
+                          change.path);
+    }
+  }
+  return out;
+}
+
+}  // namespace mosq::render

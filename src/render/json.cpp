@@ -1,0 +1,133 @@
+#include "render/json.h"
+
+#include "plan/pki_plan.h"
+
+namespace mosq::render {
+namespace {
+
+std::string_view effect_name(plan::BrokerEffect effect) {
+  switch (effect) {
+    case plan::BrokerEffect::none: return "none";
+    case plan::BrokerEffect::reload: return "reload";
+    case plan::BrokerEffect::restart: return "restart";
+  }
+  return "none";
+}
+
+std::string_view user_action(plan::UserChange::Kind kind) {
+  switch (kind) {
+    case plan::UserChange::Kind::add: return "create";
+    case plan::UserChange::Kind::update: return "update";
+    case plan::UserChange::Kind::remove: return "delete";
+    case plan::UserChange::Kind::repair: return "repair";
+  }
+  return "update";
+}
+
+nlohmann::json summary_json(const plan::CertificateSummary& s) {
+  nlohmann::json j = {{"subject", s.subject}, {"subject_alt_names", s.subject_alt_names}};
+  if (s.not_after) {
+    j["not_after"] = plan::format_date(*s.not_after);
+    j["not_after_unix"] = *s.not_after;
+  }
+  if (!s.serial.empty()) j["serial"] = s.serial;
+  if (!s.key.empty()) j["key"] = s.key;
+  return j;
+}
+
+bool is_certificate(plan::ResourceKind kind) {
+  return kind == plan::ResourceKind::ca_certificate ||
+         kind == plan::ResourceKind::server_certificate ||
+         kind == plan::ResourceKind::client_certificate;
+}
+
+nlohmann::json change_json(const plan::Change& c) {
+  nlohmann::json j = {
+      {"resource", c.name},
+      {"type", std::string(plan::resource_label(c.kind))},
+      {"path", c.path},
+      {"action", std::string(plan::action_name(c.action))},
+      {"actions", json_actions(c.action)},
+      {"reasons", c.reasons},
+      {"content_changes", c.content_changes},
+      {"broker_effect", std::string(effect_name(c.effect))},
+      {"mode", [&] {
+         char buf[8];
+         std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(c.policy.mode));
+         return std::string(buf);
+       }()},
+  };
+  if (c.kind == plan::ResourceKind::password_file) {
+    nlohmann::json users = nlohmann::json::array();
+    for (const auto& u : c.users) {
+      nlohmann::json entry = {{"action", std::string(user_action(u.kind))}, {"reason", u.reason}};
+      if (!u.user.empty()) entry["user"] = u.user;
+      if (u.line > 0) entry["line"] = u.line;
+      users.push_back(entry);
+    }
+    j["users"] = users;
+  }
+  if (c.before) j["before"] = summary_json(*c.before);
+  if (c.after && c.content_changes) j["after"] = summary_json(*c.after);
+  if (c.days_left) j["days_left"] = *c.days_left;
+  if (!c.key_type.empty()) j["key_type"] = c.key_type;
+  if (c.breaks_trust) j["breaks_trust"] = true;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json json_actions(plan::Action action) {
+  switch (action) {
+    case plan::Action::no_op: return {"no-op"};
+    case plan::Action::create: return {"create"};
+    case plan::Action::update: return {"update"};
+    case plan::Action::replace: return {"delete", "create"};
+    case plan::Action::remove: return {"delete"};
+  }
+  return {"no-op"};
+}
+
+nlohmann::json render_json(const plan::Plan& plan) {
+  nlohmann::json changes = nlohmann::json::array();
+  nlohmann::json resources = nlohmann::json::array();
+  nlohmann::json certificates = nlohmann::json::array();
+  bool breaks_trust = false;
+  for (const auto& c : plan.changes) {
+    auto j = change_json(c);
+    if (c.changes()) changes.push_back(j);
+    resources.push_back({{"resource", c.name},
+                         {"path", c.path},
+                         {"action", std::string(plan::action_name(c.action))}});
+    breaks_trust = breaks_trust || c.breaks_trust;
+    if (is_certificate(c.kind)) {
+      nlohmann::json cert = {{"resource", c.name},
+                             {"path", c.path},
+                             {"action", std::string(plan::action_name(c.action))}};
+      if (c.before) {
+        cert["subject"] = c.before->subject;
+        cert["subject_alt_names"] = c.before->subject_alt_names;
+        if (c.before->not_after) cert["not_after"] = plan::format_date(*c.before->not_after);
+        cert["serial"] = c.before->serial;
+      }
+      if (c.days_left) cert["days_left"] = *c.days_left;
+      certificates.push_back(cert);
+    }
+  }
+  return {
+      {"format_version", k_json_format_version},
+      {"changed", plan.has_changes()},
+      {"changes", changes},
+      {"resources", resources},
+      {"certificates", certificates},
+      {"breaks_trust", breaks_trust},
+      {"warnings", plan.warnings},
+      {"broker",
+       {{"reload", plan.reload_needed},
+        {"restart_required", plan.restart_required()},
+        {"restart_reasons", plan.restart_reasons},
+        {"restart_pending", plan.pending_restart_reasons}}},
+  };
+}
+
+}  // namespace mosq::render
