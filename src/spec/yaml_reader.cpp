@@ -196,7 +196,9 @@ std::optional<std::string> YamlReader::one_of(const Located& at, const std::vect
     }
   }
   std::string message = "unknown value '" + value + "'; expected one of: " + join(names);
-  if (const auto suggestion = did_you_mean(value, names)) {
+  constexpr std::size_t k_shortest_typo = 4;  // "3.0" is not a typo of "2.0"
+  const auto suggestion = value.size() >= k_shortest_typo ? did_you_mean(value, names) : std::nullopt;
+  if (suggestion) {
     message += " (did you mean '" + *suggestion + "'?)";
   }
   error(at, std::move(message));

@@ -1,0 +1,52 @@
+// Files the spec tests read: the example, the good and bad spec corpora.
+#pragma once
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#ifndef MOSQ_SOURCE_DIR
+#error "the test build defines MOSQ_SOURCE_DIR as the project root"
+#endif
+
+namespace mosq::spec::test {
+
+inline std::filesystem::path source_path(const std::string& relative) {
+  return std::filesystem::path(MOSQ_SOURCE_DIR) / relative;
+}
+
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The *.yaml files of a directory under the project root, sorted.
+inline std::vector<std::filesystem::path> yaml_files(const std::string& relative_dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(source_path(relative_dir))) {
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// The value of a "# key: value" header line, "" when there is none.
+inline std::string header_value(const std::string& text, const std::string& key) {
+  std::istringstream lines(text);
+  const std::string prefix = "# " + key + ": ";
+  for (std::string line; std::getline(lines, line);) {
+    if (line.compare(0, prefix.size(), prefix) == 0) {
+      return line.substr(prefix.size());
+    }
+  }
+  return "";
+}
+
+}  // namespace mosq::spec::test
