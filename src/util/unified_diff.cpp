@@ -35,10 +35,10 @@ std::vector<Edit> edit_script(const std::vector<std::string>& a, const std::vect
     if (i < n && j < m && a[i] == b[j]) {
       edits.push_back({' ', a[i++]});
       ++j;
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      edits.push_back({'+', b[j++]});
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      edits.push_back({'-', a[i++]});  // deletions first, as diff -u shows them
     } else {
-      edits.push_back({'-', a[i++]});
+      edits.push_back({'+', b[j++]});
     }
   }
   return edits;

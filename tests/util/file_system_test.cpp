@@ -1,0 +1,103 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <boost/filesystem.hpp>
+#include <type_traits>
+
+#include "support/temp_dir.h"
+#include "util/error.h"
+#include "util/file_system.h"
+#include "util/iso_time.h"
+#include "util/secret.h"
+#include "util/unified_diff.h"
+
+using namespace mosq;
+using namespace mosq::test;
+
+namespace {
+template <typename T, typename = void>
+struct is_streamable : std::false_type {};
+template <typename T>
+struct is_streamable<T, std::void_t<decltype(std::declval<std::ostream&>() << std::declval<T>())>>
+    : std::true_type {};
+}  // namespace
+
+TEST_CASE("a Secret cannot be streamed, and compares in constant time", "[util][secret]") {
+  STATIC_REQUIRE_FALSE(is_streamable<Secret>::value);
+  STATIC_REQUIRE(is_streamable<std::string>::value);
+  CHECK(Secret("a") == Secret("a"));
+  CHECK(Secret("a") != Secret("b"));
+  Secret moved("xyz");
+  Secret target(std::move(moved));
+  CHECK(target.reveal() == "xyz");
+  CHECK(moved.empty());  // NOLINT(bugprone-use-after-move): the source is wiped
+}
+
+TEST_CASE("write_atomic gives the final mode whatever the umask, and leaves no temp file",
+          "[util][fs]") {
+  TempDir dir;
+  FileSystem& fs = real_file_system();
+  mode_t old = ::umask(0);
+  fs.write_atomic(dir / "key", "secret bytes", FilePolicy{0600, std::nullopt, std::nullopt});
+  ::umask(077);
+  fs.write_atomic(dir / "cert", "public", FilePolicy{0644, std::nullopt, std::nullopt});
+  ::umask(old);
+  CHECK(fs.stat(dir / "key").mode == 0600);
+  CHECK(fs.stat(dir / "cert").mode == 0644);
+  CHECK(read_file(dir / "key") == "secret bytes");
+  // Replacing keeps the path, changes the inode (rename, never in-place).
+  auto inode = fs.stat(dir / "cert").inode;
+  fs.write_atomic(dir / "cert", "public 2", FilePolicy{0644, std::nullopt, std::nullopt});
+  CHECK(fs.stat(dir / "cert").inode != inode);
+  CHECK(read_file(dir / "cert") == "public 2");
+  auto listing = boost::filesystem::directory_iterator(dir.path());
+  int count = 0;
+  for (const auto& entry : listing) {
+    (void)entry;
+    ++count;
+  }
+  CHECK(count == 2);
+}
+
+TEST_CASE("write_atomic into a missing directory fails with the path named", "[util][fs]") {
+  TempDir dir;
+  CHECK_THROWS_WITH(real_file_system().write_atomic(dir / "nope/file", "x", FilePolicy{}),
+                    Catch::Contains(dir / "nope/file") && Catch::Contains("No such file"));
+}
+
+TEST_CASE("read reports missing and unreadable apart", "[util][fs]") {
+  TempDir dir;
+  CHECK(real_file_system().read(dir / "absent").status == ReadStatus::missing);
+  make_dirs(dir / "d");
+  auto r = real_file_system().read(dir / "d");
+  CHECK(r.status == ReadStatus::unreadable);
+  CHECK(r.error == "is a directory");
+}
+
+TEST_CASE("a second lock on the same root is refused when asked not to wait", "[util][fs]") {
+  TempDir dir;
+  auto held = real_file_system().lock(dir.path(), LockWait::fail_if_held);
+  CHECK_THROWS_WITH(real_file_system().lock(dir.path(), LockWait::fail_if_held),
+                    Catch::Contains("another mosq-reconcile run holds the lock"));
+  held.reset();
+  CHECK_NOTHROW(real_file_system().lock(dir.path(), LockWait::fail_if_held));
+}
+
+TEST_CASE("ISO 8601 times", "[util][time]") {
+  CHECK(parse_iso_time("1970-01-02") == 86400);
+  CHECK(parse_iso_time("2026-11-25T12:00:00Z") == 1795608000);
+  CHECK(parse_iso_time("2026-11-25T21:00:00+09:00") == 1795608000);
+  CHECK(parse_iso_time("2026-11-25 12:00") == 1795608000);
+  CHECK_FALSE(parse_iso_time("2026-02-31"));
+  CHECK_FALSE(parse_iso_time("tomorrow"));
+  CHECK_FALSE(parse_iso_time("2026-11-25T25:00"));
+  CHECK_FALSE(parse_iso_time("2026-11-25Tjunk"));
+}
+
+TEST_CASE("unified diff", "[util][diff]") {
+  CHECK(unified_diff("a\nb\n", "a\nb\n", "x", "y").empty());
+  CHECK(unified_diff("a\nb\nc\n", "a\nB\nc\n", "old", "new") ==
+        "--- old\n+++ new\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
+  CHECK(unified_diff("", "x\n", "/dev/null", "f") == "--- /dev/null\n+++ f\n@@ -0,0 +1,1 @@\n+x\n");
+}
