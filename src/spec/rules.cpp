@@ -50,6 +50,9 @@ void check_listeners(const Spec& spec, YamlReader& reader) {
   for (std::size_t i = 0; i < spec.listeners.size(); ++i) {
     const Listener& listener = spec.listeners[i];
     const std::string path = item_path("listeners", i);
+    if (!reader.locations().has_fields_below(path)) {
+      continue;  // not a mapping, or an empty one: reported when read
+    }
     if (listener.port != 0) {
       const std::string address = listener.bind_address.value_or("");
       const auto [it, inserted] = first_index.emplace(std::make_pair(address, listener.port), i);

@@ -55,6 +55,12 @@ std::optional<Mark> Locations::find(const std::string& path) const {
   return it->second;
 }
 
+bool Locations::has_fields_below(const std::string& path) const {
+  const std::string prefix = path + ".";
+  const auto it = m_marks.lower_bound(prefix);
+  return it != m_marks.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+}
+
 Mark Locations::nearest(const std::string& path) const {
   std::string current = path;
   while (!current.empty()) {

@@ -32,6 +32,8 @@ class Locations {
   void record(const std::string& path, Mark mark) { m_marks.emplace(path, mark); }
   std::optional<Mark> find(const std::string& path) const;
   bool has(const std::string& path) const { return m_marks.count(path) != 0; }
+  // Whether any field below path was present ("users[1]" has "users[1].name").
+  bool has_fields_below(const std::string& path) const;
   // The mark of path, else of the nearest recorded parent ("a.b[2].c" ->
   // "a.b[2]" -> "a.b" -> "a"), else line 1.
   Mark nearest(const std::string& path) const;

@@ -358,6 +358,33 @@ TEST_CASE("every problem is reported at once, in file order", "[spec]") {
   }
 }
 
+TEST_CASE("an item that is not a mapping is reported once, not again by the cross-field rules", "[spec]") {
+  CHECK(load_error(k_broker + "listeners:\n  - ~\n  - [ 1883 ]\n") ==
+        "broker.yaml:6:3: listeners[0]: expected a mapping, got nothing\n"
+        "broker.yaml:7:5: listeners[1]: expected a mapping, got a list");
+}
+
+TEST_CASE("odd input is a located SpecError, never another exception", "[spec]") {
+  const std::vector<std::string> inputs{
+      std::string(20000, '['),
+      std::string("\0\xff\xfe garbage", 12),
+      "version: 1\nbroker: &b\n  config_file: /a\n  password_file: /b\n  reload: *b\n",
+      "? [a, b]\n: c\n",
+      "version: 99999999999999999999999\n",
+      "version: 1\nbroker:\n  config_file: /a\n  password_file: /b\ntls:\n  ca: {}\n  server: []\n"
+      "  clients: [ ~, { subject: 5 } ]\n",
+  };
+  for (const auto& input : inputs) {
+    CAPTURE(input);
+    const auto diagnostics = diagnostics_of(input);
+    REQUIRE_FALSE(diagnostics.empty());
+    for (const auto& diagnostic : diagnostics) {
+      CHECK(diagnostic.mark.line > 0);
+      CHECK(diagnostic.mark.column > 0);
+    }
+  }
+}
+
 TEST_CASE("SpecError::what() is one diagnostic per line", "[spec]") {
   const std::string error = load_error("version: 3\nbroker: []\n");
   CHECK(error ==
