@@ -104,12 +104,15 @@ nlohmann::json render_json(const plan::Plan& plan) {
       nlohmann::json cert = {{"resource", c.name},
                              {"path", c.path},
                              {"action", std::string(plan::action_name(c.action))}};
-      if (c.before) {
-        cert["subject"] = c.before->subject;
-        cert["subject_alt_names"] = c.before->subject_alt_names;
-        if (c.before->not_after) cert["not_after"] = plan::format_date(*c.before->not_after);
-        cert["serial"] = c.before->serial;
+      // The certificate on disk; for one still to be made, what it will be.
+      const auto& shown = c.before ? c.before : c.after;
+      if (shown) {
+        cert["subject"] = shown->subject;
+        cert["subject_alt_names"] = shown->subject_alt_names;
+        if (shown->not_after) cert["not_after"] = plan::format_date(*shown->not_after);
+        if (!shown->serial.empty()) cert["serial"] = shown->serial;
       }
+      cert["exists"] = c.before.has_value();
       if (c.days_left) cert["days_left"] = *c.days_left;
       certificates.push_back(cert);
     }
