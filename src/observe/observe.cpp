@@ -58,7 +58,7 @@ void check_reachability(const spec::Spec& spec, const FileSystem& fs, const Root
     for (std::string dir = parent_path(file);; dir = parent_path(dir)) {
       FileInfo info = fs.stat(root.host_path(dir));
       if (info.kind == FileKind::directory && !broker_can_enter(observed.ownership, info)) {
-        observed.unreachable.push_back({file, dir});
+        observed.unreachable.push_back({file, root.host_path(dir)});
         break;
       }
       if (dir == "/") break;

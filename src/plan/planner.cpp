@@ -97,7 +97,8 @@ void add_warnings(const spec::Spec& spec, const observe::Observed& observed, Pla
   for (const auto& w : observed.ownership.warnings) plan.warnings.push_back(w);
   for (const auto& u : observed.unreachable) {
     plan.warnings.push_back("the broker's user (" + observed.ownership.owner_name.value_or("?") +
-                            ") cannot enter " + u.directory + ", so it cannot read " + u.file);
+                            ") cannot enter " + u.directory + ", so it cannot read " + u.file +
+                            " (check the directory's mode and owner)");
   }
   for (const auto& l : spec.listeners) {
     if (l.tls && l.tls_version == spec::TlsVersion::tlsv1_1) {

@@ -181,8 +181,10 @@ class RealFileSystem : public FileSystem {
   }
 
   std::unique_ptr<FileLock> lock(const std::string& path, LockWait wait) override {
-    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-    if (!fd) throw Error(path + ": cannot open lock file: " + errno_text(errno));
+    // A directory (the root) is locked through a read-only descriptor.
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd && errno == ENOENT) fd.reset(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    if (!fd) throw Error(path + ": cannot open to lock: " + errno_text(errno));
     int op = LOCK_EX | (wait == LockWait::fail_if_held ? LOCK_NB : 0);
     while (::flock(fd.get(), op) != 0) {
       if (errno == EINTR) continue;
