@@ -2,6 +2,7 @@
 // A PrivateKey cannot be printed; its PEM comes out as a Secret.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -10,6 +11,11 @@
 #include "util/secret.h"
 
 namespace mosq::crypto {
+
+// OpenSSL hands a passphrase callback a PEM_BUFSIZE (1024) byte buffer, so
+// a longer passphrase could encrypt a key that then cannot be loaded:
+// to_pem() refuses one.
+constexpr std::size_t k_max_passphrase_bytes = 1024;
 
 class PrivateKey {
  public:
@@ -29,11 +35,18 @@ class PrivateKey {
   std::string public_key_fingerprint() const;
 
   // PKCS#8 PEM; encrypted with AES-256-CBC when passphrase is given.
+  // Throws Error for an empty passphrase or one over k_max_passphrase_bytes.
   Secret to_pem(const Secret* passphrase) const;
 
  private:
   EvpPkeyPtr m_key;
 };
+
+// The same facts for any key, public or private (a certificate's key, say).
+std::optional<KeyType> key_type_of(const EVP_PKEY* key);
+std::string describe_key(const EVP_PKEY* key);
+// SHA-256 of i2d_PUBKEY(key), lower-case hex. Throws Error when OpenSSL fails.
+std::string fingerprint_public_key(const EVP_PKEY* key);
 
 enum class KeyLoadStatus {
   ok,

@@ -1,0 +1,331 @@
+#include "crypto/private_key.h"
+
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "util/error.h"
+
+using mosq::Secret;
+using namespace mosq::crypto;
+
+namespace {
+
+const std::vector<KeyType> k_all_types{KeyType::rsa2048, KeyType::rsa3072, KeyType::rsa4096,
+                                       KeyType::ec_p256, KeyType::ec_p384, KeyType::ed25519};
+
+// A directory under /tmp for the openssl command's files, removed at scope end.
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/mosq-pkey-test-XXXXXX";
+    if (mkdtemp(pattern) == nullptr) {
+      throw std::runtime_error("mkdtemp failed");
+    }
+    m_path = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(m_path, ignored);
+  }
+  std::string file(const std::string& name) const { return m_path + "/" + name; }
+
+ private:
+  std::string m_path;
+};
+
+struct CommandResult {
+  int status = -1;
+  std::string output;  // stdout and stderr
+};
+
+// Runs a shell command with stdin from /dev/null, so nothing can prompt.
+CommandResult run(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = popen(("{ " + command + "; } </dev/null 2>&1").c_str(), "r");
+  if (pipe == nullptr) {
+    return result;
+  }
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) {
+    result.output.append(buf, n);
+  }
+  const int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+void write_file(const std::string& path, const std::string& content) {
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+// One key per type for the whole file: RSA 4096 generation is slow.
+const PrivateKey& shared_key(KeyType type) {
+  static std::map<KeyType, PrivateKey> keys;
+  auto it = keys.find(type);
+  if (it == keys.end()) {
+    it = keys.emplace(type, PrivateKey::generate(type)).first;
+  }
+  return it->second;
+}
+
+// What `openssl pkey` says the public key's fingerprint is.
+std::string openssl_fingerprint(const std::string& key_file, const std::string& passphrase) {
+  const std::string der_file = key_file + ".pub.der";
+  REQUIRE(run("openssl pkey -in " + key_file + " -passin pass:" + passphrase +
+              " -pubout -outform DER -out " + der_file)
+              .status == 0);
+  const CommandResult digest = run("openssl dgst -sha256 -r " + der_file);
+  REQUIRE(digest.status == 0);
+  return digest.output.substr(0, digest.output.find(' '));
+}
+
+std::string expected_description(KeyType type) {
+  switch (type) {
+    case KeyType::rsa2048:
+      return "RSA 2048";
+    case KeyType::rsa3072:
+      return "RSA 3072";
+    case KeyType::rsa4096:
+      return "RSA 4096";
+    case KeyType::ec_p256:
+      return "EC P-256";
+    case KeyType::ec_p384:
+      return "EC P-384";
+    case KeyType::ed25519:
+      return "Ed25519";
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("generated keys report their type, description and fingerprint", "[crypto][key]") {
+  for (KeyType type : k_all_types) {
+    INFO(key_type_name(type));
+    const PrivateKey& key = shared_key(type);
+    REQUIRE(key.type() == type);
+    CHECK(key.describe() == expected_description(type));
+    const std::string fingerprint = key.public_key_fingerprint();
+    CHECK(fingerprint.size() == 64);
+    CHECK(fingerprint.find_first_not_of("0123456789abcdef") == std::string::npos);
+    CHECK(fingerprint == fingerprint_public_key(key.get()));
+  }
+  // Fresh keys differ.
+  CHECK(PrivateKey::generate(KeyType::ec_p256).public_key_fingerprint() !=
+        PrivateKey::generate(KeyType::ec_p256).public_key_fingerprint());
+}
+
+TEST_CASE("every key type round-trips through plain PKCS#8 PEM", "[crypto][key]") {
+  for (KeyType type : k_all_types) {
+    INFO(key_type_name(type));
+    const PrivateKey& key = shared_key(type);
+    const Secret pem = key.to_pem(nullptr);
+    CHECK(starts_with(pem.reveal(), "-----BEGIN PRIVATE KEY-----\n"));
+    const KeyLoadResult loaded = load_private_key(pem, nullptr);
+    REQUIRE(loaded.status == KeyLoadStatus::ok);
+    REQUIRE(loaded.key.has_value());
+    CHECK_FALSE(loaded.encrypted);
+    CHECK(loaded.key->type() == type);
+    CHECK(loaded.key->public_key_fingerprint() == key.public_key_fingerprint());
+    CHECK(EVP_PKEY_eq(loaded.key->get(), key.get()) == 1);
+    // A passphrase given for an unencrypted key is simply not needed.
+    const Secret unused("unused");
+    CHECK(load_private_key(pem, &unused).status == KeyLoadStatus::ok);
+  }
+}
+
+TEST_CASE("every key type round-trips through encrypted PKCS#8 PEM", "[crypto][key]") {
+  const Secret passphrase("correct horse 東京 battery");
+  const Secret wrong("correct horse 東京 battery!");
+  for (KeyType type : k_all_types) {
+    INFO(key_type_name(type));
+    const PrivateKey& key = shared_key(type);
+    const Secret pem = key.to_pem(&passphrase);
+    CHECK(starts_with(pem.reveal(), "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
+
+    const KeyLoadResult loaded = load_private_key(pem, &passphrase);
+    REQUIRE(loaded.status == KeyLoadStatus::ok);
+    CHECK(loaded.encrypted);
+    CHECK(loaded.key->public_key_fingerprint() == key.public_key_fingerprint());
+
+    const KeyLoadResult with_wrong = load_private_key(pem, &wrong);
+    CHECK(with_wrong.status == KeyLoadStatus::wrong_passphrase);
+    CHECK(with_wrong.encrypted);
+    CHECK_FALSE(with_wrong.key.has_value());
+    CHECK_FALSE(with_wrong.detail.empty());
+
+    const KeyLoadResult without = load_private_key(pem, nullptr);
+    CHECK(without.status == KeyLoadStatus::needs_passphrase);
+    CHECK(without.encrypted);
+    CHECK_FALSE(without.key.has_value());
+  }
+}
+
+TEST_CASE("unreadable input is corrupt, never an exception", "[crypto][key]") {
+  const Secret passphrase("s3cret");
+  const std::string plain = shared_key(KeyType::ec_p256).to_pem(nullptr).reveal();
+  const std::string encrypted = shared_key(KeyType::ec_p256).to_pem(&passphrase).reveal();
+  std::string damaged = plain;
+  damaged[40] = '!';  // not base64
+  const std::string public_pem =
+      "-----BEGIN PUBLIC KEY-----\n"
+      "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n"
+      "-----END PUBLIC KEY-----\n";
+
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"empty", ""},
+      {"garbage", "this is not a key\n"},
+      {"truncated plain", plain.substr(0, plain.size() / 2)},
+      {"damaged base64", damaged},
+      {"a public key", public_pem},
+  };
+  for (const auto& [label, text] : cases) {
+    INFO(label);
+    const KeyLoadResult result = load_private_key(Secret(text), nullptr);
+    CHECK(result.status == KeyLoadStatus::corrupt);
+    CHECK_FALSE(result.key.has_value());
+    CHECK_FALSE(result.detail.empty());
+  }
+  // Truncated encrypted PEM fails before any passphrase is asked for.
+  const KeyLoadResult truncated =
+      load_private_key(Secret(encrypted.substr(0, encrypted.size() / 2)), &passphrase);
+  CHECK(truncated.status == KeyLoadStatus::corrupt);
+  CHECK(truncated.encrypted);
+  CHECK(load_private_key(Secret(encrypted.substr(0, encrypted.size() / 2)), nullptr).status ==
+        KeyLoadStatus::corrupt);
+}
+
+TEST_CASE("passphrase limits", "[crypto][key]") {
+  const PrivateKey& key = shared_key(KeyType::ed25519);
+  const Secret empty;
+  CHECK_THROWS_AS(key.to_pem(&empty), mosq::Error);
+  const Secret too_long(std::string(k_max_passphrase_bytes + 1, 'x'));
+  CHECK_THROWS_AS(key.to_pem(&too_long), mosq::Error);
+
+  const Secret longest(std::string(k_max_passphrase_bytes, 'x'));
+  const Secret pem = key.to_pem(&longest);
+  CHECK(load_private_key(pem, &longest).status == KeyLoadStatus::ok);
+  const KeyLoadResult over = load_private_key(pem, &too_long);
+  CHECK(over.status == KeyLoadStatus::wrong_passphrase);
+  CHECK(over.detail.find("1024") != std::string::npos);
+}
+
+TEST_CASE("the openssl command reads our PEM with the same public key", "[crypto][key][openssl]") {
+  TempDir dir;
+  const Secret passphrase("s3cret-pass");
+  for (KeyType type : k_all_types) {
+    const std::string name(key_type_name(type));
+    INFO(name);
+    const PrivateKey& key = shared_key(type);
+    const std::string plain_file = dir.file(name + ".pem");
+    const std::string encrypted_file = dir.file(name + ".enc.pem");
+    write_file(plain_file, key.to_pem(nullptr).reveal());
+    write_file(encrypted_file, key.to_pem(&passphrase).reveal());
+
+    CHECK(run("openssl pkey -noout -in " + plain_file).status == 0);
+    CHECK(run("openssl pkey -noout -in " + encrypted_file + " -passin pass:s3cret-pass").status ==
+          0);
+    CHECK(run("openssl pkey -noout -in " + encrypted_file + " -passin pass:wrong").status != 0);
+    CHECK(openssl_fingerprint(plain_file, "none") == key.public_key_fingerprint());
+    CHECK(openssl_fingerprint(encrypted_file, "s3cret-pass") == key.public_key_fingerprint());
+
+    const CommandResult asn1 = run("openssl asn1parse -in " + encrypted_file);
+    CHECK(asn1.output.find("aes-256-cbc") != std::string::npos);
+  }
+}
+
+TEST_CASE("keys written by openssl genrsa -des3 load", "[crypto][key][openssl]") {
+  TempDir dir;
+  const Secret passphrase("s3cret-pass");
+  const Secret wrong("not-it");
+
+  struct Made {
+    std::string label;
+    std::string command;
+    std::string marker;
+  };
+  const std::vector<Made> made{
+      // OpenSSL 3 writes encrypted PKCS#8 even for genrsa -des3.
+      {"pkcs8",
+       "openssl genrsa -des3 -passout pass:s3cret-pass -out " + dir.file("pkcs8.pem") + " 2048",
+       "-----BEGIN ENCRYPTED PRIVATE KEY-----"},
+      {"traditional",
+       "openssl genrsa -traditional -des3 -passout pass:s3cret-pass -out " +
+           dir.file("traditional.pem") + " 2048",
+       "Proc-Type: 4,ENCRYPTED"},
+  };
+  for (const Made& m : made) {
+    INFO(m.label);
+    REQUIRE(run(m.command).status == 0);
+    const std::string path = dir.file(m.label + ".pem");
+    const Secret pem(read_file(path));
+    REQUIRE(pem.reveal().find(m.marker) != std::string::npos);
+
+    const KeyLoadResult loaded = load_private_key(pem, &passphrase);
+    REQUIRE(loaded.status == KeyLoadStatus::ok);
+    CHECK(loaded.encrypted);
+    CHECK(loaded.key->type() == KeyType::rsa2048);
+    CHECK(loaded.key->public_key_fingerprint() == openssl_fingerprint(path, "s3cret-pass"));
+
+    CHECK(load_private_key(pem, &wrong).status == KeyLoadStatus::wrong_passphrase);
+    CHECK(load_private_key(pem, nullptr).status == KeyLoadStatus::needs_passphrase);
+  }
+}
+
+TEST_CASE("other formats and key types from the openssl command", "[crypto][key][openssl]") {
+  TempDir dir;
+  struct Made {
+    std::string label;
+    std::string command;  // writes dir/<label>.pem
+    std::optional<KeyType> type;
+    std::string description;
+  };
+  const std::vector<Made> made{
+      {"rsa-traditional", "openssl genrsa -traditional -out %s 2048", KeyType::rsa2048, "RSA 2048"},
+      // SEC1 with an "EC PARAMETERS" block before the key.
+      {"ec-sec1", "openssl ecparam -name prime256v1 -genkey -out %s", KeyType::ec_p256, "EC P-256"},
+      {"ed25519", "openssl genpkey -algorithm ed25519 -out %s", KeyType::ed25519, "Ed25519"},
+      {"rsa1024", "openssl genrsa -out %s 1024", std::nullopt, "RSA 1024"},
+      {"p521", "openssl ecparam -name secp521r1 -genkey -noout -out %s", std::nullopt, "EC P-521"},
+      {"ed448", "openssl genpkey -algorithm ed448 -out %s", std::nullopt, "Ed448"},
+      {"dsa", "openssl dsaparam -genkey -noout -out %s 1024", std::nullopt, "DSA 1024"},
+  };
+  for (const Made& m : made) {
+    INFO(m.label);
+    const std::string path = dir.file(m.label + ".pem");
+    std::string command = m.command;
+    command.replace(command.find("%s"), 2, path);
+    REQUIRE(run(command).status == 0);
+    const KeyLoadResult loaded = load_private_key(Secret(read_file(path)), nullptr);
+    REQUIRE(loaded.status == KeyLoadStatus::ok);
+    CHECK_FALSE(loaded.encrypted);
+    CHECK(loaded.key->type() == m.type);
+    CHECK(loaded.key->describe() == m.description);
+    CHECK(loaded.key->public_key_fingerprint() == openssl_fingerprint(path, "none"));
+  }
+}
