@@ -102,6 +102,8 @@ TEST_CASE("the shipped example loads with every value it states", "[spec]") {
   const auto hash = crypto::parse_password_hash(spec.users[2].password->value, &why);
   REQUIRE(hash);
   CHECK_FALSE(crypto::unreadable_by(*hash, crypto::MosquittoVersion::v2_0));
+  // The demo password ci/demo.sh states for it.
+  CHECK(crypto::verify_password(*hash, Secret("dashboard-demo")));
   CHECK(spec.users[3].name == "olduser");
   CHECK(spec.users[3].state == UserState::absent);
   CHECK_FALSE(spec.users[3].password);
