@@ -102,7 +102,10 @@ void Tree::write_spec(const std::string& yaml) { write_file(m_spec_path, yaml); 
 ProcessResult Tree::run(std::vector<std::string> args,
                         const std::map<std::string, std::string>& extra_env) const {
   std::map<std::string, std::string> merged = env;
-  for (const auto& [k, v] : extra_env) merged[k] = v;
+  for (const auto& [k, v] : extra_env) {
+    if (!k.empty() && k.front() == '-') merged.erase(k.substr(1));  // "-NAME": unset NAME
+    merged[k] = v;
+  }
   args.push_back("--root");
   args.push_back(root());
   args.push_back(m_spec_path);
