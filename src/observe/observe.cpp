@@ -1,5 +1,7 @@
 #include "observe/observe.h"
 
+#include <unordered_map>
+
 #include "observe/broker_process.h"
 #include "observe/ownership.h"
 #include "observe/pki.h"
@@ -34,13 +36,14 @@ ObservedPasswordFile observe_password_file(const spec::Spec& spec, const Resolve
   std::string content;
   observed.file = observe_file(fs, root, spec.broker.password_file, &content);
   observed.content = broker::parse_password_file(content);
+  std::unordered_map<std::string, const spec::User*> wanted;
+  for (const spec::User& user : spec.users) {
+    if (user.state == spec::UserState::present && user.password) wanted[user.name] = &user;
+  }
   for (const broker::PasswordLine& line : observed.content.lines) {
     if (line.user.empty() || observed.verdicts.count(line.user) != 0) continue;
-    for (const spec::User& user : spec.users) {
-      if (user.name == line.user && user.state == spec::UserState::present && user.password) {
-        observed.verdicts[line.user] = verdict_for(user, line, secrets);
-      }
-    }
+    auto it = wanted.find(line.user);
+    if (it != wanted.end()) observed.verdicts[line.user] = verdict_for(*it->second, line, secrets);
   }
   return observed;
 }
