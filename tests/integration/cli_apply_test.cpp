@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <thread>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -356,5 +357,29 @@ TEST_CASE("state: absent removes a present user and is a no-op for a missing one
   const std::string after = read_file(t.host(k_pwfile));
   CHECK(users_in(after) == std::vector<std::string>{"alice"});
   CHECK(hash_of(after, "alice") == alice_line);
+  CHECK(t.plan().exit_code == 0);
+}
+
+TEST_CASE("two applies at once: the lock serialises them, one writes, the other finds nothing to do") {
+  SpecYaml spec;
+  spec.user_env("alice", "ALICE_PW");
+  spec.tls = true;
+  spec.ca.key_type = "rsa4096";  // slow enough for the runs to overlap
+  UsersTree t(spec);
+  ProcessResult first, second;
+  std::thread a([&] { first = t.apply(); });
+  std::thread b([&] { second = t.apply(); });
+  a.join();
+  b.join();
+  INFO(describe(first));
+  INFO(describe(second));
+  CHECK(first.exit_code == 0);
+  CHECK(second.exit_code == 0);
+  const bool first_wrote = contains(first.out, "created CA key");
+  const bool second_wrote = contains(second.out, "created CA key");
+  CHECK(first_wrote != second_wrote);
+  CHECK(contains(first_wrote ? second.out : first.out, "No changes."));
+  auto verify = openssl_verify(t.host("/etc/mosquitto/certs/ca.crt"), t.host("/etc/mosquitto/certs/server.crt"));
+  CHECK(verify.exit_code == 0);
   CHECK(t.plan().exit_code == 0);
 }

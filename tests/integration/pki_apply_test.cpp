@@ -690,3 +690,30 @@ TEST_CASE("pki: --plan --json lists every certificate with path, subject, SANs, 
     CHECK(c.at("days_left") < 0);
   }
 }
+
+TEST_CASE("pki: UTF-8 subject attributes (Japanese) and emailAddress round-trip") {
+  SpecYaml spec = pki_spec();
+  spec.ca.subject = "{ C: JP, ST: 東京都, L: 千代田区, O: 例示株式会社, OU: 開発部, CN: 例示 Root CA, emailAddress: ca@example.jp }";
+  spec.server.subject = "{ O: 例示株式会社, CN: mqtt.example.jp }";
+  spec.server.sans = {"DNS:mqtt.example.jp"};
+  PkiTree t(spec);
+  t.apply_ok();
+  auto subject = openssl({"x509", "-in", t.ca(), "-noout", "-subject", "-nameopt", "utf8,sep_comma_plus_space"});
+  INFO(describe(subject));
+  REQUIRE(subject.exit_code == 0);
+  CHECK(contains(subject.out, "C=JP, ST=東京都, L=千代田区, O=例示株式会社, OU=開発部, CN=例示 Root CA, emailAddress=ca@example.jp"));
+  auto issuer = openssl({"x509", "-in", t.srv(), "-noout", "-issuer", "-subject", "-nameopt", "utf8,sep_comma_plus_space"});
+  REQUIRE(issuer.exit_code == 0);
+  CHECK(contains(issuer.out, "issuer=C=JP, ST=東京都, L=千代田区, O=例示株式会社, OU=開発部, CN=例示 Root CA"));
+  CHECK(contains(issuer.out, "subject=O=例示株式会社, CN=mqtt.example.jp"));
+  // Stored as UTF8String, not mangled into another string type.
+  auto asn1 = openssl({"asn1parse", "-in", t.ca()});
+  CHECK(contains(asn1.out, "UTF8STRING"));
+  require_verifies(t.ca(), t.srv());
+  // The tool reads back what it wrote: the subjects compare equal.
+  auto plan = t.plan();
+  INFO(describe(plan));
+  CHECK(plan.exit_code == 0);
+  const json j = t.plan_json();
+  CHECK(contains(j.at("certificates")[0].at("subject").get<std::string>(), "例示 Root CA"));
+}
