@@ -3,6 +3,7 @@
 // mosquitto user, users and passwords, TLS minimum versions, client
 // certificates.
 #include <pwd.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -321,4 +322,62 @@ TEST_CASE("require_certificate: a client with a certificate from tls.clients con
     CHECK(mqtt_exchange(with_cert, "certs/password", &why));
     INFO(why);
   }
+}
+
+TEST_CASE("a directory the mosquitto user cannot enter: the plan warns and the broker indeed "
+          "fails with Permission denied",
+          "[broker]") {
+  Site site;
+  const int port = free_port();
+  site.write_spec(spec_head() + "listeners:\n" + tls_listener(port) +
+                  "users:\n"
+                  "  - name: user1\n"
+                  "    password_env: USER1_PW\n" +
+                  ec_tls_section());
+  apply_ok(site, secrets_env());
+  const std::string certs = site.path("etc/mosquitto/certs");
+  REQUIRE(::chmod(certs.c_str(), 0700) == 0);  // root's only
+
+  ProcessResult plan = site.tool({"--plan"}, secrets_env());
+  INFO(describe(plan));
+  // (Under --root the warning names the directory as this host sees it.)
+  CHECK(plan.out.find("cannot enter " + site.tool_root() + certs) != std::string::npos);
+  CHECK(plan.out.find("cannot read " + certs + "/server.key") != std::string::npos);
+  try {
+    Broker broker(site.broker_dir(), site.conf_d(), {port});
+    FAIL("mosquitto started without access to " << certs << ":\n" << broker.log());
+  } catch (const BrokerStartError& e) {
+    INFO(e.what());
+    CHECK(std::string(e.what()).find("Permission denied") != std::string::npos);
+  }
+}
+
+TEST_CASE("test support: brokers are stopped by PID and temp trees removed, a daemonised "
+          "restarted broker included",
+          "[broker]") {
+  std::string dir;
+  pid_t first = -1, second = -1;
+  const int port = free_port();
+  {
+    Site site;
+    dir = site.dir();
+    site.write_spec(spec_head() + "listeners:\n" + plain_listener(port));
+    apply_ok(site, {});
+    Broker broker(site.broker_dir(), site.conf_d(), {port});
+    first = broker.pid();
+    // What restart_command runs, by hand: the broker comes back daemonised.
+    ProcessResult restart = run_process({broker.write_restart_script()}, {}, 20);
+    INFO(describe(restart));
+    REQUIRE(restart.exit_code == 0);
+    broker.adopt_restart({port});
+    second = broker.pid();
+    REQUIRE(second != first);
+    REQUIRE(port_listening(port));
+  }
+  for (pid_t pid : {first, second}) {
+    INFO("pid " << pid);
+    CHECK(::kill(pid, 0) != 0);  // gone and reaped (a zombie would still answer)
+  }
+  CHECK_FALSE(port_listening(port));
+  CHECK_FALSE(file_exists(dir));
 }
