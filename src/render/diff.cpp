@@ -36,7 +36,9 @@ std::string render_diff(const plan::Plan& plan, const observe::Observed& observe
       std::string before;
       for (auto& line : redacted.lines) {
         line.raw = redact_password_file(line.raw);
-        line.raw.pop_back();  // redact_password_file ends every line with '\n'
+        // It ends every line with '\n', except a blank one, which comes back
+        // empty: popping from "" was undefined behaviour (std::bad_alloc).
+        if (!line.raw.empty() && line.raw.back() == '\n') line.raw.pop_back();
         before += line.raw + "\n";
       }
       std::string after = plan::next_password_file(

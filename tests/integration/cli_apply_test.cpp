@@ -3,6 +3,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <thread>
@@ -382,4 +383,78 @@ TEST_CASE("two applies at once: the lock serialises them, one writes, the other 
   auto verify = openssl_verify(t.host("/etc/mosquitto/certs/ca.crt"), t.host("/etc/mosquitto/certs/server.crt"));
   CHECK(verify.exit_code == 0);
   CHECK(t.plan().exit_code == 0);
+}
+
+TEST_CASE("a damaged password file: each problem is planned, diffed and repaired") {
+  SpecYaml spec;
+  spec.user_env("alice", "ALICE_PW").user_env("bob", "BOB_PW").user_env("carol", "CAROL_PW");
+  UsersTree t(spec);
+  t.env["BOB_PW"] = k_alice_pw;
+  t.env["CAROL_PW"] = "carol-Pw-0006";
+  // alice: PBKDF2 over a 64-byte salt (Mosquitto 2.1 style): verifies, but 2.0 drops the line.
+  const std::string alice_21 =
+      "$7$1000$AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==$"
+      "jJM3Dn7O7BBhj1MMUyZLBLq90o0/11lC8jv4W3eIiY5tr+3KEPyCwH5rc15KK5AzUoaofzh8WF6O+g2YT1zsZQ==";
+  // bob: an old $6$ line (sha512(password || salt)) that verifies: kept.
+  const std::string bob_6 =
+      "$6$ZGVtby1zYWx0LTEy$YXgPgTs4pLRpbWzgX8ElHyk0qrXgpqhSoNdb/0IVJJ0hzM13FdYxq2bEqQciVbjpBuQqVgv1PWaX/zzAM8Qs8g==";
+  const std::string damaged = "# kept comment\n"
+                              "alice:" + alice_21 + "\n"
+                              "bob:" + bob_6 + "\n"
+                              "no-colon-garbage\n"
+                              "carol:$7$101$not*base64$xx\n"
+                              "\n"
+                              "bob:" + bob_6 + "\n";
+  write_file(t.host(k_pwfile), damaged, 0640);
+  if (const group* g = ::getgrnam("mosquitto")) {
+    const passwd* p = ::getpwnam("mosquitto");
+    REQUIRE(::chown(t.host(k_pwfile).c_str(), p ? p->pw_uid : 0, g->gr_gid) == 0);
+  }
+
+  auto plan = t.run({"--plan", "--json"});
+  INFO(describe(plan));
+  REQUIRE(plan.exit_code == 2);
+  const auto j = nlohmann::json::parse(plan.out);
+  std::string reasons;
+  for (const auto& c : j["changes"]) {
+    if (c["resource"] == "password_file") reasons = c["reasons"].dump();
+  }
+  CHECK(contains(reasons, "~ user alice: hash unreadable by mosquitto 2.0"));
+  CHECK(contains(reasons, "! line 4:"));
+  CHECK(contains(reasons, "~ user carol: line 5:"));
+  CHECK(contains(reasons, "- user bob: duplicate line 7"));
+  CHECK_FALSE(contains(reasons, "user bob: password"));
+
+  auto diff = t.run({"--plan", "--diff"});
+  INFO(describe(diff));
+  CHECK(diff.exit_code == 2);
+  CHECK(contains(diff.out, "\n-(unparsable line)\n"));
+  CHECK(contains(diff.out, "\n-alice:(sensitive value)\n"));
+  CHECK(contains(diff.out, "\n+alice:(sensitive value, new)\n"));
+
+  auto apply = t.apply();
+  INFO(describe(apply));
+  REQUIRE(apply.exit_code == 0);
+  const std::string after = read_file(t.host(k_pwfile));
+  CHECK(users_in(after) == std::vector<std::string>{"alice", "bob", "carol"});
+  CHECK(hash_of(after, "bob") == bob_6);
+  CHECK(hash_of(after, "alice").rfind("$7$101$", 0) == 0);
+  CHECK(verifies(hash_of(after, "alice"), k_alice_pw));
+  CHECK(verifies(hash_of(after, "carol"), "carol-Pw-0006"));
+  CHECK(after.rfind("# kept comment\n", 0) == 0);
+  CHECK_FALSE(contains(after, "no-colon-garbage"));
+  CHECK(t.plan().exit_code == 0);
+}
+
+TEST_CASE("a blank line in the password file does not break --diff") {
+  SpecYaml spec;
+  spec.user_env("alice", "ALICE_PW");
+  UsersTree t(spec);
+  write_file(t.host(k_pwfile), "\nalice:x\n", 0640);
+  auto r = t.run({"--plan", "--diff"});
+  INFO(describe(r));
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.out, "\n-alice:(sensitive value)\n"));
+  CHECK(contains(r.out, "\n+alice:(sensitive value, new)\n"));
+  CHECK(r.err.empty());
 }
