@@ -1,5 +1,7 @@
 // Issue 3: the private CA, server and client certificates as issued by the
 // built binary, checked with the openssl command.
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -716,4 +718,53 @@ TEST_CASE("pki: UTF-8 subject attributes (Japanese) and emailAddress round-trip"
   CHECK(plan.exit_code == 0);
   const json j = t.plan_json();
   CHECK(contains(j.at("certificates")[0].at("subject").get<std::string>(), "例示 Root CA"));
+}
+
+TEST_CASE("pki: a renewed CA needs a restart only when a listener verifies client certificates") {
+  const bool with_clients = GENERATE(false, true);
+  CAPTURE(with_clients);
+  SpecYaml spec = pki_spec();
+  if (with_clients) spec.clients = {{"sensor-1", "ec-p256"}};
+  PkiTree t(spec);
+  t.apply_ok();
+  const std::string now_arg = iso_time(cert_not_after(t.ca()) - 60 * k_day);
+  const json j = t.plan_json({"--now", now_arg});
+  CHECK(action_of(j, "ca_certificate") == "replace");
+  CHECK(j.at("broker").at("reload") == true);  // the server certificate expired too
+  CHECK(j.at("broker").at("restart_required") == with_clients);
+  auto text = t.run({"--plan", "--now", now_arg});
+  CHECK(contains(text.out, "restart required: CA certificate changed") == with_clients);
+}
+
+TEST_CASE("pki: the server key is readable by the broker's group, the CA key by root only") {
+  const passwd* user = ::getpwnam("mosquitto");
+  const group* grp = ::getgrnam("mosquitto");
+  if (user == nullptr || grp == nullptr || ::geteuid() != 0) {
+    WARN("needs root and a mosquitto user/group: skipped");
+    return;
+  }
+  PkiTree t;
+  t.apply_ok();
+  struct stat st {};
+  REQUIRE(::stat(t.host(k_srv_key).c_str(), &st) == 0);
+  CHECK(st.st_uid == user->pw_uid);
+  CHECK(st.st_gid == grp->gr_gid);
+  CHECK((st.st_mode & 07777) == 0640);
+  REQUIRE(::stat(t.host(k_ca_key).c_str(), &st) == 0);
+  CHECK(st.st_uid == 0);
+  CHECK((st.st_mode & 07777) == 0600);
+
+  // Ownership drift is planned and repaired without rewriting the key.
+  const std::string key = read_file(t.host(k_srv_key));
+  REQUIRE(::chown(t.host(k_srv_key).c_str(), 0, 0) == 0);
+  auto plan = t.plan();
+  INFO(describe(plan));
+  CHECK(plan.exit_code == 2);
+  CHECK(contains(plan.out, "~ server key " + k_srv_key));
+  CHECK(contains(plan.out, "-> mosquitto"));
+  t.apply_ok();
+  REQUIRE(::stat(t.host(k_srv_key).c_str(), &st) == 0);
+  CHECK(st.st_gid == grp->gr_gid);
+  CHECK(read_file(t.host(k_srv_key)) == key);
+  CHECK(t.plan().exit_code == 0);
 }
