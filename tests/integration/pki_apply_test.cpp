@@ -768,3 +768,39 @@ TEST_CASE("pki: the server key is readable by the broker's group, the CA key by 
   CHECK(read_file(t.host(k_srv_key)) == key);
   CHECK(t.plan().exit_code == 0);
 }
+
+TEST_CASE("pki: a server certificate from an impostor CA with the same name is reissued") {
+  PkiTree t;
+  t.apply_ok();
+  // Another CA with exactly our CA's subject signs a certificate that looks
+  // right in every field (subject, SANs, key, extensions): only the signature differs.
+  const std::string evil_key = t.work("evil-ca.key");
+  const std::string evil_crt = t.work("evil-ca.crt");
+  const std::string csr = t.work("server.csr");
+  const std::string ext = t.work("ext.cnf");
+  const std::string forged = t.work("forged.crt");
+  auto must = [](const ProcessResult& r) {
+    INFO(describe(r));
+    REQUIRE(r.exit_code == 0);
+  };
+  must(openssl({"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", evil_key}));
+  must(openssl({"req", "-new", "-x509", "-days", "365", "-key", evil_key, "-out", evil_crt, "-subj",
+                "/O=Example/CN=Example Test CA"}));
+  must(openssl({"req", "-new", "-key", t.host(k_srv_key), "-out", csr, "-subj", "/O=Example/CN=mqtt.example.test"}));
+  write_file(ext,
+             "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n"
+             "subjectAltName=DNS:mqtt.example.test,DNS:localhost,IP:127.0.0.1,IP:::1\n");
+  must(openssl({"x509", "-req", "-in", csr, "-CA", evil_crt, "-CAkey", evil_key, "-CAcreateserial",
+                "-days", "365", "-extfile", ext, "-out", forged}));
+  REQUIRE(openssl_verify(t.ca(), forged).exit_code != 0);
+  write_file(t.srv(), read_file(forged), 0644);
+
+  auto plan = t.plan();
+  INFO(describe(plan));
+  CHECK(plan.exit_code == 2);
+  CHECK(contains(plan.out, "not signed by the current CA certificate"));
+  t.apply_ok();
+  require_verifies(t.ca(), t.srv());
+  CHECK(cert_public_key(t.srv()) == key_public_key(t.host(k_srv_key)));
+  CHECK(t.plan().exit_code == 0);
+}
