@@ -92,7 +92,7 @@ const json* change_of(const json& plan, const std::string& resource) {
 
 }  // namespace
 
-TEST_CASE("pki adoption: the tutorial's openssl files keep their CA; the server cert is reissued with its key") {
+TEST_CASE("pki adoption: the tutorial's openssl files keep their CA, the server cert is reissued with its key") {
   const bool traditional = GENERATE(false, true);  // PKCS#8 or legacy "Proc-Type: 4,ENCRYPTED" DES3
   CAPTURE(traditional);
   Tree t;
