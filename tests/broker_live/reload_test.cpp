@@ -211,6 +211,13 @@ TEST_CASE("a changed listener port: restart required and restart_command runs", 
   ProcessResult after = site.tool({"--plan"}, env);
   INFO(describe(after));
   CHECK(after.exit_code == 0);
+
+  // The daemonised broker is the one the pid file names now: the next
+  // change reloads it (and nothing it inherited holds the tool's lock).
+  const std::map<std::string, std::string> env2{{"USER1_PW", "user1-Pw-2"}};
+  ProcessResult reloaded = apply_spec(site, env2);
+  CHECK(contains(reloaded.out, "sent SIGHUP to the broker (pid " + std::to_string(broker.pid()) + ")"));
+  CHECK(eventually([&] { return accepted(tls_client(site, new_port, "user1", "user1-Pw-2"), "port/hup"); }));
 }
 
 TEST_CASE("a changed listener port without restart_command: apply warns and the plan shows the "

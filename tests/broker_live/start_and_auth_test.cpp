@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <sstream>
@@ -90,20 +91,25 @@ TEST_CASE("the broker starts as the mosquitto user from the generated files and 
   INFO(describe(again));
   REQUIRE(again.exit_code == 0);
 
-  // A root-run apply gives the broker's user what it must read.
+  // A root-run apply gives the broker's user what it must read. (Tests run
+  // as root, as in CI; as another user there is no privilege drop to test.)
+  const bool root = ::geteuid() == 0;
+  if (!root) WARN("not root: the owner and privilege-drop checks are left out");
   const uid_t broker_uid = mosquitto_uid();
-  for (const char* secret : {"etc/mosquitto/mqttpass", "etc/mosquitto/certs/server.key"}) {
-    INFO(secret);
-    struct stat st = stat_of(site.path(secret));
-    CHECK(st.st_uid == broker_uid);
-    CHECK((st.st_mode & 07777) == 0640);
+  if (root) {
+    for (const char* secret : {"etc/mosquitto/mqttpass", "etc/mosquitto/certs/server.key"}) {
+      INFO(secret);
+      struct stat st = stat_of(site.path(secret));
+      CHECK(st.st_uid == broker_uid);
+      CHECK((st.st_mode & 07777) == 0640);
+    }
   }
   CHECK((stat_of(site.path("etc/mosquitto/certs/ca.key")).st_mode & 07777) == 0600);
 
   Broker broker(site.broker_dir(), site.conf_d(), {tls_port, plain_port});
   // Started as root, it dropped to mosquitto before reading the password
   // file and the key (both read again at SIGHUP, as that user).
-  CHECK(process_uid(broker.pid()) == broker_uid);
+  if (root) CHECK(process_uid(broker.pid()) == broker_uid);
   const std::string log = broker.log();
   INFO("broker log:\n" << log);
   CHECK(log.find("Loading config file " + site.path("etc/mosquitto/conf.d/mosq-reconcile.conf")) !=
@@ -334,6 +340,10 @@ TEST_CASE("a directory the mosquitto user cannot enter: the plan warns and the b
                   "  - name: user1\n"
                   "    password_env: USER1_PW\n" +
                   ec_tls_section());
+  if (::geteuid() != 0) {
+    WARN("not root: the broker would not drop to the mosquitto user; nothing to test");
+    return;
+  }
   apply_ok(site, secrets_env());
   const std::string certs = site.path("etc/mosquitto/certs");
   REQUIRE(::chmod(certs.c_str(), 0700) == 0);  // root's only

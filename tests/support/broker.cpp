@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/un.h>
 #include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
@@ -13,10 +14,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <mutex>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -102,29 +105,60 @@ std::vector<std::string> client_args(const char* program, const Client& c) {
 
 // ---- ports ----------------------------------------------------------------
 
+// Ports come from outside the kernel's ephemeral range: a port that
+// bind(port 0) hands out is free at that moment only, and until the broker
+// binds it, any client connection (mosquitto_pub in a test running in
+// parallel) may take it as its source port. A port is reserved across test
+// processes by an abstract unix socket named after it, held until exit.
 int free_port() {
   static std::mutex mutex;
   static std::set<int> given;
   std::lock_guard<std::mutex> hold(mutex);
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw std::runtime_error("socket: " + errno_text());
+  int low = 32768, high = 60999;
+  try {
+    std::istringstream range(read_file("/proc/sys/net/ipv4/ip_local_port_range"));
+    range >> low >> high;
+  } catch (const std::exception&) {
+  }
+  // The larger of the gaps below and above the ephemeral range.
+  int first = 10000, last = low - 1;
+  if (65535 - high > last - first) {
+    first = high + 1;
+    last = 65535;
+  }
+  if (last - first < 100) throw std::runtime_error("no port range outside the ephemeral one");
+  static std::mt19937 rng(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+  std::uniform_int_distribution<int> pick(first, last);
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    const int port = pick(rng);
+    if (given.count(port) != 0) continue;
+    int reservation = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (reservation < 0) throw std::runtime_error("socket: " + errno_text());
+    sockaddr_un name{};
+    name.sun_family = AF_UNIX;
+    const std::string label = "mosq-reconcile-test-port-" + std::to_string(port);
+    std::memcpy(name.sun_path + 1, label.data(), label.size());  // sun_path[0] = 0: abstract
+    const auto name_size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + label.size());
+    if (::bind(reservation, reinterpret_cast<sockaddr*>(&name), name_size) != 0) {
+      ::close(reservation);  // another test process has it
+      continue;
+    }
+    int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      std::string why = errno_text();
-      ::close(fd);
-      throw std::runtime_error("cannot find a free port: " + why);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    const bool free = probe >= 0 && ::bind(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    if (probe >= 0) ::close(probe);
+    if (!free) {
+      ::close(reservation);
+      continue;
     }
-    ::close(fd);
-    int port = ntohs(addr.sin_port);
-    if (given.insert(port).second) return port;
+    given.insert(port);  // the reservation stays open until this process ends
+    return port;
   }
-  throw std::runtime_error("cannot find a free port not handed out before");
+  throw std::runtime_error("cannot find a free port in " + std::to_string(first) + "-" +
+                           std::to_string(last));
 }
 
 bool port_accepts(int port) {

@@ -19,8 +19,11 @@ namespace mosq::test::live {
 
 constexpr const char* k_mosquitto = "/usr/sbin/mosquitto";
 
-// A TCP port on 127.0.0.1 that was free a moment ago (bind port 0, read it
-// back). Never returns the same port twice in one process.
+// A TCP port on 127.0.0.1 that is free now (checked by binding it), taken
+// outside the kernel's ephemeral port range so that no client connection
+// can take it before the broker binds it, and reserved against the other
+// test processes (an abstract unix socket per port, held until exit).
+// Never the same port twice in one process.
 int free_port();
 
 // Whether 127.0.0.1:port accepts a TCP connection now (connects, then
