@@ -1,6 +1,7 @@
 #include "observe/pki.h"
 
 #include "observe/observe.h"
+#include "spec/loader.h"
 #include "util/error.h"
 
 namespace mosq::observe {
@@ -52,12 +53,6 @@ LoadedCertificate observe_certificate(const FileSystem& fs, const Root& root,
   return loaded;
 }
 
-std::string located(const spec::Spec& spec, const std::string& field) {
-  const spec::Mark& mark = spec.tls->ca.mark;
-  return spec.source_file + ":" + std::to_string(mark.line) + ":" + std::to_string(mark.column) +
-         ": " + field + ": ";
-}
-
 void check_ca_key_opens(const spec::Spec& spec, const Root& root, const ObservedKey& key) {
   if (!key.file.exists()) return;
   const std::string path = root.host_path(key.file.path);
@@ -66,17 +61,21 @@ void check_ca_key_opens(const spec::Spec& spec, const Root& root, const Observed
     case crypto::KeyLoadStatus::ok:
       return;
     case crypto::KeyLoadStatus::needs_passphrase:
-      throw Error(located(spec, "tls.ca.passphrase_env") + path +
-                  " is encrypted and the spec gives no passphrase: set passphrase_env to the "
-                  "variable that holds it");
+      spec::throw_located(
+          spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
+          path +
+              " is encrypted and the spec gives no passphrase: set passphrase_env to the "
+              "variable that holds it");
     case crypto::KeyLoadStatus::wrong_passphrase:
-      throw Error(located(spec, "tls.ca.passphrase_env") + "the passphrase in " + var.value_or("?") +
-                  " does not decrypt " + path + "; nothing was changed");
+      spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
+                          "the passphrase in " + var.value_or("?") + " does not decrypt " + path +
+                              "; nothing was changed");
     case crypto::KeyLoadStatus::corrupt:
       if (var) {
-        throw Error(located(spec, "tls.ca.key") + path + " is not a readable private key (" +
-                    key.detail + ") and a passphrase is set: refusing to replace the CA key; "
-                    "restore it or remove it by hand to make a new CA");
+        spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.key",
+                            path + " is not a readable private key (" + key.detail +
+                                ") and a passphrase is set: refusing to replace the CA key; "
+                                "restore it or remove it by hand to make a new CA");
       }
       return;  // planned as a replacement, flagged as breaking trust
   }

@@ -2,15 +2,11 @@
 
 #include <cstdlib>
 
+#include "spec/loader.h"
 #include "util/error.h"
 
 namespace mosq::observe {
 namespace {
-
-std::string located(const spec::Spec& spec, const spec::Mark& mark, const std::string& field) {
-  return spec.source_file + ":" + std::to_string(mark.line) + ":" + std::to_string(mark.column) +
-         ": " + field + ": ";
-}
 
 std::string first_line(const std::string& content) {
   auto end = content.find('\n');
@@ -40,25 +36,28 @@ ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, co
     if (source.kind == spec::PasswordSourceKind::env) {
       auto value = env(source.value);
       if (!value) {
-        throw Error(located(spec, user.mark, field + ".password_env") + "environment variable " +
-                    source.value + " is not set (user " + user.name + ")");
+        spec::throw_located(
+            spec, user.mark, field + ".password_env",
+            "environment variable " + source.value + " is not set (user " + user.name + ")");
       }
       if (value->empty()) {
-        throw Error(located(spec, user.mark, field + ".password_env") + "environment variable " +
-                    source.value + " is empty (user " + user.name + ")");
+        spec::throw_located(
+            spec, user.mark, field + ".password_env",
+            "environment variable " + source.value + " is empty (user " + user.name + ")");
       }
       secrets.passwords.emplace(user.name, Secret(std::move(*value)));
     } else if (source.kind == spec::PasswordSourceKind::file) {
       const std::string path = root.host_path(source.value);
       ReadResult read = fs.read(path);
       if (read.status != ReadStatus::ok) {
-        throw Error(located(spec, user.mark, field + ".password_file") + "cannot read " + path +
-                    ": " + read.error + " (user " + user.name + ")");
+        spec::throw_located(
+            spec, user.mark, field + ".password_file",
+            "cannot read " + path + ": " + read.error + " (user " + user.name + ")");
       }
       Secret password(first_line(read.content));
       if (password.empty()) {
-        throw Error(located(spec, user.mark, field + ".password_file") + path +
-                    ": first line is empty (user " + user.name + ")");
+        spec::throw_located(spec, user.mark, field + ".password_file",
+                            path + ": first line is empty (user " + user.name + ")");
       }
       secrets.passwords.emplace(user.name, std::move(password));
     }
@@ -67,9 +66,9 @@ ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, co
     const std::string& var = *spec.tls->ca.passphrase_env;
     auto value = env(var);
     if (!value || value->empty()) {
-      throw Error(located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env") +
-                  "environment variable " + var + (value ? " is empty" : " is not set") +
-                  " (it holds the CA key's passphrase)");
+      spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
+                          "environment variable " + var + (value ? " is empty" : " is not set") +
+                              " (it holds the CA key's passphrase)");
     }
     secrets.ca_passphrase = Secret(std::move(*value));
   }

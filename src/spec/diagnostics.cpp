@@ -58,3 +58,12 @@ void Diagnostics::throw_if_any() const {
 }
 
 }  // namespace mosq::spec
+
+namespace mosq::spec {
+
+void throw_located(const Spec& spec, const Mark& mark, const std::string& field,
+                   const std::string& message) {
+  throw SpecError({Diagnostic{spec.source_file, mark, field, message}});
+}
+
+}  // namespace mosq::spec

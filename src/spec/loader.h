@@ -33,6 +33,11 @@ class SpecError : public Error {
   std::vector<Diagnostic> m_diagnostics;
 };
 
+// For problems found after loading (a missing environment variable, a
+// passphrase that does not open the CA key): one located diagnostic.
+[[noreturn]] void throw_located(const Spec& spec, const Mark& mark, const std::string& field,
+                                const std::string& message);
+
 // Parses and validates. `file` names the spec in messages. Throws SpecError.
 Spec load_spec(const std::string& file, const std::string& yaml_text);
 
