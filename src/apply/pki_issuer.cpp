@@ -1,5 +1,8 @@
 #include "apply/pki_issuer.h"
 
+#include <algorithm>
+#include <ctime>
+
 #include "util/error.h"
 
 namespace mosq::apply {
@@ -79,6 +82,9 @@ void PkiIssuer::write(const plan::Change& change) {
   request.subject_alt_names = wanted.subject_alt_names;
   request.validity_days = wanted.validity_days;
   request.now = m_now;
+  // --now in the future: valid from today all the same, so the broker can
+  // serve it now; notAfter still counts from --now, so the run converges.
+  request.valid_from = std::min<std::int64_t>(m_now, std::time(nullptr));
   const crypto::PrivateKey& subject_key = key_for(wanted.key_path, passphrase);
   if (change.kind == plan::ResourceKind::ca_certificate) {
     request.profile = crypto::CertificateProfile::ca;

@@ -95,6 +95,8 @@ void notify_broker(const plan::Plan& plan, const spec::Spec& spec, FileSystem& f
       pending.since = plan.pending_restart_reasons.empty()
                           ? static_cast<std::int64_t>(std::time(nullptr))
                           : plan.pending_restart_since;
+      pending.since_boot = observe::boot_clock_seconds();
+      pending.boot_id = observe::current_boot_id();
       pending.reasons = plan.pending_restart_reasons;
       for (const auto& r : plan.restart_reasons) pending.reasons.push_back(r);
       write_state(fs, root, pending);

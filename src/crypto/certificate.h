@@ -39,6 +39,9 @@ struct CertificateRequest {
   std::vector<std::string> subject_alt_names;  // canonical; server/client only
   int validity_days = 0;
   std::int64_t now = 0;  // unix seconds; notBefore = now - 1 hour, notAfter = now + validity_days
+  // When set, notBefore = this - 1 hour instead (so a certificate issued
+  // "as of" a future --now is valid from today).
+  std::optional<std::int64_t> valid_from;
 };
 
 class Certificate {

@@ -47,7 +47,7 @@ void set_serial(X509* cert) {
 }
 
 void set_validity(X509* cert, const CertificateRequest& request) {
-  const std::int64_t not_before = request.now - k_backdate_seconds;
+  const std::int64_t not_before = request.valid_from.value_or(request.now) - k_backdate_seconds;
   const std::int64_t not_after = request.now + request.validity_days * k_seconds_per_day;
   Asn1TimePtr begin(ASN1_TIME_set(nullptr, static_cast<time_t>(not_before)));
   Asn1TimePtr end(ASN1_TIME_set(nullptr, static_cast<time_t>(not_after)));

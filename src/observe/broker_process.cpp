@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -26,40 +27,50 @@ std::optional<pid_t> parse_pid(const std::string& text) {
 
 bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 
-// Start time of a process in unix seconds, from /proc (field 22 of stat is
-// the start in clock ticks after boot; btime in /proc/stat is the boot time).
-std::optional<std::int64_t> process_start_time(pid_t pid) {
+// Start time of a process in seconds since boot: field 22 of
+// /proc/PID/stat, in clock ticks.
+std::optional<double> process_start_boot_seconds(pid_t pid) {
   std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
   std::string stat_text((std::istreambuf_iterator<char>(stat_file)), {});
   auto close = stat_text.rfind(')');
-  if (close == std::string::npos) return std::nullopt;
+  if (close == std::string::npos || close + 2 > stat_text.size()) return std::nullopt;
   std::istringstream fields(stat_text.substr(close + 2));
   std::string field;
-  // After "pid (comm) ", field 3 (state) is first; starttime is field 22.
+  // After "pid (comm) ", field 3 (state) comes first; starttime is field 22.
   for (int i = 3; i <= 22; ++i) {
     if (!(fields >> field)) return std::nullopt;
   }
-  long long ticks = std::stoll(field);
-  std::ifstream proc_stat("/proc/stat");
-  std::string key;
-  long long boot = 0;
-  while (proc_stat >> key) {
-    if (key == "btime") {
-      proc_stat >> boot;
-      break;
-    }
-  }
   long hz = ::sysconf(_SC_CLK_TCK);
-  if (boot == 0 || hz <= 0) return std::nullopt;
-  return static_cast<std::int64_t>(boot + ticks / hz);
+  if (hz <= 0) return std::nullopt;
+  try {
+    return static_cast<double>(std::stoll(field)) / static_cast<double>(hz);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace
 
+double boot_clock_seconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_BOOTTIME, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+std::string current_boot_id() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
+}
+
 std::string render_state(const std::optional<PendingRestart>& pending) {
   nlohmann::json state = {{"format_version", 1}};
   if (pending) {
-    state["pending_restart"] = {{"since", pending->since}, {"reasons", pending->reasons}};
+    state["pending_restart"] = {{"since", pending->since},
+                                {"since_boot", pending->since_boot},
+                                {"boot_id", pending->boot_id},
+                                {"reasons", pending->reasons}};
   }
   return state.dump(2) + "\n";
 }
@@ -72,6 +83,8 @@ std::optional<PendingRestart> parse_state(const std::string& text) {
   const auto& p = state["pending_restart"];
   PendingRestart pending;
   if (p.contains("since") && p["since"].is_number_integer()) pending.since = p["since"];
+  if (p.contains("since_boot") && p["since_boot"].is_number()) pending.since_boot = p["since_boot"];
+  if (p.contains("boot_id") && p["boot_id"].is_string()) pending.boot_id = p["boot_id"];
   if (p.contains("reasons") && p["reasons"].is_array()) {
     for (const auto& r : p["reasons"]) {
       if (r.is_string()) pending.reasons.push_back(r.get<std::string>());
@@ -90,7 +103,7 @@ ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& 
       auto pid = parse_pid(pid_text.content);
       if (pid && process_alive(*pid)) {
         broker.pid = pid;
-        broker.started_at = process_start_time(*pid);
+        broker.started_boot_seconds = process_start_boot_seconds(*pid);
       }
     }
   }
@@ -102,7 +115,9 @@ ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& 
   // Done once the broker has stopped (it reads the new config when it
   // starts) or has started since the restart was asked for.
   const bool stopped = broker.pid_file_configured && !broker.pid;
-  const bool restarted = broker.started_at && *broker.started_at > pending->since;
+  const bool rebooted = pending->boot_id != current_boot_id();
+  const bool restarted =
+      rebooted || (broker.started_boot_seconds && *broker.started_boot_seconds > pending->since_boot);
   if (!stopped && !restarted) broker.pending_restart = pending;
   return broker;
 }

@@ -12,6 +12,11 @@ namespace mosq::observe {
 ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& fs,
                                       const Root& root);
 
+// Seconds since boot (CLOCK_BOOTTIME, what /proc start times count) and
+// this boot's id (/proc/sys/kernel/random/boot_id).
+double boot_clock_seconds();
+std::string current_boot_id();
+
 // The state file's text recording a pending restart (JSON), and its parse.
 std::string render_state(const std::optional<PendingRestart>& pending);
 std::optional<PendingRestart> parse_state(const std::string& text);

@@ -88,7 +88,12 @@ struct Unreachable {
 
 // A restart asked for by an earlier apply that has not happened yet.
 struct PendingRestart {
-  std::int64_t since = 0;  // unix seconds
+  std::int64_t since = 0;  // unix seconds, for people
+  // The same moment on the clock /proc start times use (seconds since
+  // boot, 10 ms resolution) and which boot it was: whole unix seconds
+  // cannot tell a restart half a second after the apply from one before.
+  double since_boot = 0;
+  std::string boot_id;
   std::vector<std::string> reasons;
 };
 
@@ -96,7 +101,7 @@ struct PendingRestart {
 struct ObservedBroker {
   bool pid_file_configured = false;
   std::optional<pid_t> pid;                // a live process named by the pid file
-  std::optional<std::int64_t> started_at;  // unix seconds
+  std::optional<double> started_boot_seconds;  // process start, seconds since boot
   // Recorded by an earlier apply and not yet done (the broker has not
   // restarted since). Cleared once the broker restarted or stopped.
   std::optional<PendingRestart> pending_restart;

@@ -270,7 +270,10 @@ TEST_CASE("broker config drift", "[plan][config]") {
 TEST_CASE("a restart asked for earlier stays in the plan until it happened", "[plan][restart]") {
   auto spec = example_spec();
   auto observed = in_sync(spec);
-  observed.broker.pending_restart = observe::PendingRestart{k_now - 50, {"listener 1884 added"}};
+  observe::PendingRestart pending;
+  pending.since = k_now - 50;
+  pending.reasons = {"listener 1884 added"};
+  observed.broker.pending_restart = pending;
   auto plan = plan_for(spec, observed);
   CHECK(plan.has_changes());
   CHECK(plan.restart_required());

@@ -166,7 +166,7 @@ observe::Observed in_sync(const spec::Spec& spec) {
   }
   o.broker.pid_file_configured = spec.broker.reload.pid_file.has_value();
   o.broker.pid = 4242;
-  o.broker.started_at = k_now - 1000;
+  o.broker.started_boot_seconds = 1000.0;
   return o;
 }
 
