@@ -88,8 +88,9 @@ void notify_broker(const plan::Plan& plan, const spec::Spec& spec, FileSystem& f
     report.warnings.push_back(
         "restart required and broker.reload.restart_command is unset: restart the broker "
         "yourself; SIGHUP does not apply listener or cafile changes");
-    if (hooks.pid_file) {
-      // Keep the earliest request; add what this run asks for.
+    if (hooks.pid_file && !plan.restart_reasons.empty()) {
+      // Keep the earliest request; add what this run asks for. (A request
+      // still pending with nothing new is already recorded as it is.)
       observe::PendingRestart pending;
       // Real time, not --now: it is compared with the broker's start time.
       pending.since = plan.pending_restart_reasons.empty()
