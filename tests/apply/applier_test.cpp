@@ -44,6 +44,14 @@ tls:
     key_type: ec-p256
 )";
 
+// A TempDir holding broker.yaml (k_spec) and an empty root/ for --root.
+struct SpecDir : TempDir {
+  SpecDir() {
+    write_file(*this / "broker.yaml", k_spec);
+    make_dirs(*this / "root");
+  }
+};
+
 struct Run {
   int code;
   std::string out;
@@ -82,9 +90,7 @@ TEST_CASE("a write fault at any point leaves whole files and a re-run converges"
   // 6 resources are written on a greenfield apply; fail each in turn.
   for (int fail_at = 1; fail_at <= 6; ++fail_at) {
     DYNAMIC_SECTION("write " << fail_at << " fails") {
-      TempDir dir;
-      write_file(dir / "broker.yaml", k_spec);
-      make_dirs(dir / "root");
+      SpecDir dir;
       FaultyFileSystem faulty(fail_at);
       auto env = env_with("alice-pw", "bob-pw");
       Run failed = run_with(faulty, dir, {}, env);
@@ -108,9 +114,7 @@ TEST_CASE("a write fault at any point leaves whole files and a re-run converges"
 }
 
 TEST_CASE("a no-op run writes nothing", "[apply]") {
-  TempDir dir;
-  write_file(dir / "broker.yaml", k_spec);
-  make_dirs(dir / "root");
+  SpecDir dir;
   auto env = env_with("alice-pw", "bob-pw");
   FaultyFileSystem first;
   REQUIRE(run_with(first, dir, {}, env).code == 0);
@@ -122,9 +126,7 @@ TEST_CASE("a no-op run writes nothing", "[apply]") {
 }
 
 TEST_CASE("a file changed between plan and write is not overwritten", "[apply][stale]") {
-  TempDir dir;
-  write_file(dir / "broker.yaml", k_spec);
-  make_dirs(dir / "root");
+  SpecDir dir;
   FaultyFileSystem first;
   REQUIRE(run_with(first, dir, {}, env_with("alice-pw", "bob-pw")).code == 0);
 
@@ -146,9 +148,7 @@ TEST_CASE("a file changed between plan and write is not overwritten", "[apply][s
 }
 
 TEST_CASE("changed passwords are re-hashed in place, others kept byte for byte", "[apply]") {
-  TempDir dir;
-  write_file(dir / "broker.yaml", k_spec);
-  make_dirs(dir / "root");
+  SpecDir dir;
   FaultyFileSystem fs;
   REQUIRE(run_with(fs, dir, {}, env_with("alice-pw", "bob-pw")).code == 0);
   const std::string pwfile = dir / "root/etc/mosquitto/passwd";

@@ -2,23 +2,19 @@
 
 #include <catch2/catch.hpp>
 
-#include <spawn.h>
-#include <sys/wait.h>
-
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "support/process.h"
+#include "support/temp_dir.h"
 #include "util/error.h"
 
-extern char** environ;
-
 using mosq::Secret;
+using mosq::test::describe;
+using mosq::test::ProcessResult;
+using mosq::test::read_file;
+using mosq::test::run_process;
+using mosq::test::TempDir;
 using namespace mosq::broker;
 using mosq::crypto::HashScheme;
 using mosq::crypto::MosquittoVersion;
@@ -54,54 +50,6 @@ PasswordLine only_line(const std::string& text) {
   const PasswordFileContent content = parse_password_file(text);
   REQUIRE(content.lines.size() == 1);
   return content.lines[0];
-}
-
-// A directory under /tmp, removed with its contents at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/mosq-pwfile-test-XXXXXX";
-    if (::mkdtemp(pattern) == nullptr) {
-      throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
-    }
-    m_path = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-  }
-  const std::string& path() const { return m_path; }
-
- private:
-  std::string m_path;
-};
-
-// Runs argv[0] (looked up in PATH) and returns its exit status, or -1 when
-// it could not be started or did not exit normally.
-int run(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const std::string& arg : args) {
-    argv.push_back(const_cast<char*>(arg.c_str()));
-  }
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (::posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
-    return -1;
-  }
-  int status = 0;
-  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-    return -1;
-  }
-  return WEXITSTATUS(status);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -312,12 +260,13 @@ TEST_CASE("lines written by the real mosquitto_passwd parse and verify",
   };
   int n = 0;
   for (const Case& c : cases) {
-    const std::string file = dir.path() + "/pw" + std::to_string(++n);
+    const std::string file = dir / ("pw" + std::to_string(++n));
     std::vector<std::string> args = {"mosquitto_passwd"};
     args.insert(args.end(), c.hash_args.begin(), c.hash_args.end());
     args.insert(args.end(), {"-b", "-c", file, "user", "pass"});
-    INFO("case " << n << ": mosquitto_passwd must be installed and succeed");
-    REQUIRE(run(args) == 0);
+    const ProcessResult made = run_process(args);
+    INFO("case " << n << ": mosquitto_passwd must be installed and succeed\n" << describe(made));
+    REQUIRE(made.exit_code == 0);
 
     const PasswordFileContent content = parse_password_file(read_file(file));
     REQUIRE(content.lines.size() == 1);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/broker.h"
+#include "support/plan_json.h"
 
 using namespace mosq::test;
 using namespace mosq::test::live;
@@ -60,13 +61,6 @@ Client plain_client(int port, const std::string& user, const std::string& passwo
 bool refused(const Client& client) {
   ProcessResult r = mqtt_publish(client, "interop/refused", "x");
   return r.exit_code != 0 && r.err.find("not authorised") != std::string::npos;
-}
-
-const nlohmann::json* password_file_change(const nlohmann::json& plan) {
-  for (const auto& c : plan["changes"]) {
-    if (c["resource"] == "password_file") return &c;
-  }
-  return nullptr;
 }
 
 }  // namespace
@@ -160,7 +154,7 @@ TEST_CASE("interop: a legacy $6$ line verifies in the broker and in mosq-reconci
     INFO(describe(keep));
     CHECK(keep.exit_code == 0);
     auto json = nlohmann::json::parse(keep.out);
-    CHECK(password_file_change(json) == nullptr);
+    CHECK(change_of(json, "password_file") == nullptr);
     ProcessResult wrong = site.tool({"--plan"}, {{"LEGACY_PW", "not-the-password"}});
     INFO(describe(wrong));
     CHECK(wrong.exit_code == 2);

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "support/broker.h"
+#include "support/text.h"
 
 using namespace mosq::test;
 using namespace mosq::test::live;
@@ -32,10 +33,6 @@ ProcessResult apply_spec(const Site& site, const std::map<std::string, std::stri
   INFO(describe(r));
   REQUIRE(r.exit_code == 0);
   return r;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 Client tls_client(const Site& site, int port, const std::string& user, const std::string& pw) {

@@ -1,85 +1,34 @@
 #include "crypto/certificate.h"
 
-#include <stdlib.h>
-#include <sys/wait.h>
-
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "support/process.h"
+#include "support/temp_dir.h"
+#include "support/text.h"
 #include "util/error.h"
 
 using namespace mosq::crypto;
+using mosq::test::contains;
+using mosq::test::describe;
+using mosq::test::ProcessResult;
+using mosq::test::read_file;
+using mosq::test::run_process_combined;
+using mosq::test::TempDir;
 
 namespace {
 
 const std::vector<KeyType> k_all_types{KeyType::rsa2048, KeyType::rsa3072, KeyType::rsa4096,
                                        KeyType::ec_p256, KeyType::ec_p384, KeyType::ed25519};
 
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/mosq-cert-test-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    m_path = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-  }
-  std::string file(const std::string& name) const { return m_path + "/" + name; }
-  // Writes the file and returns its path.
-  std::string write(const std::string& name, const std::string& content) const {
-    std::ofstream(file(name), std::ios::binary) << content;
-    return file(name);
-  }
-
- private:
-  std::string m_path;
-};
-
-struct CommandResult {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult run(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen(("{ " + command + "; } </dev/null 2>&1").c_str(), "r");
-  if (pipe == nullptr) {
-    return result;
-  }
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) {
-    result.output.append(buf, n);
-  }
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
+// `openssl args...`, stdout and stderr together in out.
+ProcessResult openssl(std::vector<std::string> args) {
+  args.insert(args.begin(), "openssl");
+  return run_process_combined(args);
 }
 
 // Keys are cached per (type, slot): RSA 4096 generation is slow.
@@ -136,13 +85,15 @@ Pki make_pki(KeyType type) {
   return Pki{std::move(ca), std::move(server), std::move(client)};
 }
 
-// The value after "name=" in `openssl x509 -noout -<option>` output.
-std::string openssl_field(const std::string& cert_file, const std::string& option) {
-  const CommandResult result = run("openssl x509 -noout -in " + cert_file + " " + option);
-  REQUIRE(result.status == 0);
-  const std::size_t equals = result.output.find('=');
+// The value after "name=" in `openssl x509 -noout -in cert_file options...` output.
+std::string openssl_field(const std::string& cert_file, const std::vector<std::string>& options) {
+  std::vector<std::string> args{"x509", "-noout", "-in", cert_file};
+  args.insert(args.end(), options.begin(), options.end());
+  const ProcessResult result = openssl(args);
+  REQUIRE(result.exit_code == 0);
+  const std::size_t equals = result.out.find('=');
   REQUIRE(equals != std::string::npos);
-  std::string value = result.output.substr(equals + 1);
+  std::string value = result.out.substr(equals + 1);
   while (!value.empty() && (value.back() == '\n' || value.back() == ' ')) {
     value.pop_back();
   }
@@ -150,9 +101,10 @@ std::string openssl_field(const std::string& cert_file, const std::string& optio
 }
 
 std::string text_of(const std::string& cert_file) {
-  const CommandResult result = run("openssl x509 -text -noout -nameopt utf8 -in " + cert_file);
-  REQUIRE(result.status == 0);
-  return result.output;
+  const ProcessResult result =
+      openssl({"x509", "-text", "-noout", "-nameopt", "utf8", "-in", cert_file});
+  REQUIRE(result.exit_code == 0);
+  return result.out;
 }
 
 }  // namespace
@@ -164,20 +116,22 @@ TEST_CASE("openssl verify accepts issued server and client certificates for ever
     const std::string name(key_type_name(type));
     INFO(name);
     const Pki pki = make_pki(type);
-    const std::string verify =
-        "openssl verify -x509_strict -CAfile " + dir.write(name + "-ca.pem", pki.ca.to_pem());
+    const std::string ca = dir.write(name + "-ca.pem", pki.ca.to_pem());
     const std::string server = dir.write(name + "-server.pem", pki.server.to_pem());
     const std::string client = dir.write(name + "-client.pem", pki.client.to_pem());
+    const auto verify = [&](const std::string& purpose, const std::string& cert) {
+      return openssl({"verify", "-x509_strict", "-CAfile", ca, "-purpose", purpose, cert});
+    };
 
-    const CommandResult server_ok = run(verify + " -purpose sslserver " + server);
-    CHECK(server_ok.status == 0);
-    CHECK(server_ok.output == server + ": OK\n");
-    const CommandResult client_ok = run(verify + " -purpose sslclient " + client);
-    CHECK(client_ok.status == 0);
-    CHECK(client_ok.output == client + ": OK\n");
+    const ProcessResult server_ok = verify("sslserver", server);
+    CHECK(server_ok.exit_code == 0);
+    CHECK(server_ok.out == server + ": OK\n");
+    const ProcessResult client_ok = verify("sslclient", client);
+    CHECK(client_ok.exit_code == 0);
+    CHECK(client_ok.out == client + ": OK\n");
     // Each profile is for its own purpose only.
-    CHECK(run(verify + " -purpose sslclient " + server).status != 0);
-    CHECK(run(verify + " -purpose sslserver " + client).status != 0);
+    CHECK(verify("sslclient", server).exit_code != 0);
+    CHECK(verify("sslserver", client).exit_code != 0);
 
     CHECK(pki.server.signed_by(pki.ca));
     CHECK(pki.client.signed_by(pki.ca));
@@ -218,12 +172,13 @@ TEST_CASE("openssl x509 -text shows each profile's extensions", "[crypto][certif
   CHECK(contains(server, "X509v3 Authority Key Identifier"));
   CHECK(contains(server, "Subject: C=JP, O=FicusOnline, CN=mqtt.example.com"));
   // The authority key id is the CA's subject key id.
-  const CommandResult ca_ski = run("openssl x509 -noout -ext subjectKeyIdentifier -in " + ca_file);
-  const CommandResult server_aki =
-      run("openssl x509 -noout -ext authorityKeyIdentifier -in " + server_file);
-  const std::string ski_hex = ca_ski.output.substr(ca_ski.output.find('\n') + 1);
+  const ProcessResult ca_ski =
+      openssl({"x509", "-noout", "-ext", "subjectKeyIdentifier", "-in", ca_file});
+  const ProcessResult server_aki =
+      openssl({"x509", "-noout", "-ext", "authorityKeyIdentifier", "-in", server_file});
+  const std::string ski_hex = ca_ski.out.substr(ca_ski.out.find('\n') + 1);
   REQUIRE(ski_hex.size() > 40);
-  CHECK(contains(server_aki.output, ski_hex.substr(ski_hex.find_first_not_of(' '))));
+  CHECK(contains(server_aki.out, ski_hex.substr(ski_hex.find_first_not_of(' '))));
 
   const std::string client = text_of(dir.write("client.pem", rsa.client.to_pem()));
   CHECK(contains(client,
@@ -259,16 +214,16 @@ TEST_CASE("facts of an issued certificate", "[crypto][certificate][openssl]") {
         std::vector<std::string>{"DNS:mqtt.example.com", "IP:2001:db8::1", "IP:192.0.2.10"});
   CHECK(facts.not_before == at - 3600);
   CHECK(facts.not_after == at + 365 * 86400);
-  CHECK(openssl_field(server_file, "-startdate") == "Nov 14 21:13:20 2023 GMT");
-  CHECK(openssl_field(server_file, "-enddate") == "Nov 13 22:13:20 2024 GMT");
+  CHECK(openssl_field(server_file, {"-startdate"}) == "Nov 14 21:13:20 2023 GMT");
+  CHECK(openssl_field(server_file, {"-enddate"}) == "Nov 13 22:13:20 2024 GMT");
   CHECK_FALSE(facts.is_ca);
   CHECK_FALSE(facts.has_key_cert_sign);
   CHECK(facts.server_auth);
   CHECK_FALSE(facts.client_auth);
   CHECK(facts.public_key_fingerprint == server_key.public_key_fingerprint());
   CHECK(facts.key_description == "RSA 2048");
-  CHECK(facts.sha256_fingerprint == openssl_field(server_file, "-fingerprint -sha256"));
-  CHECK(facts.serial_hex == openssl_field(server_file, "-serial"));
+  CHECK(facts.sha256_fingerprint == openssl_field(server_file, {"-fingerprint", "-sha256"}));
+  CHECK(facts.serial_hex == openssl_field(server_file, {"-serial"}));
 
   // A positive serial of at most 128 bits, fresh for each certificate.
   CHECK(facts.serial_hex.size() <= 32);
@@ -329,9 +284,9 @@ TEST_CASE("signed_by needs the issuer's name and its key", "[crypto][certificate
   CHECK(X509_verify(pki.server.get(), X509_get0_pubkey(renamed.get())) == 1);
   CHECK_FALSE(pki.server.signed_by(renamed));
 
-  CHECK(run("openssl verify -CAfile " + dir.write("ca.pem", pki.ca.to_pem()) + " " +
-            dir.write("forged.pem", forged.to_pem()))
-            .status != 0);
+  CHECK(openssl({"verify", "-CAfile", dir.write("ca.pem", pki.ca.to_pem()),
+                 dir.write("forged.pem", forged.to_pem())})
+            .exit_code != 0);
 }
 
 TEST_CASE("matches_key compares the public key", "[crypto][certificate]") {
@@ -362,11 +317,11 @@ TEST_CASE("a UTF-8 subject round-trips", "[crypto][certificate][openssl]") {
   CHECK(facts.subject == expected);
   CHECK(same_name(facts.subject, request.subject));
 
-  const CommandResult subject =
-      run("openssl x509 -noout -subject -nameopt utf8,sep_comma_plus -in " +
-          dir.write("ca.pem", ca.to_pem()));
+  const ProcessResult subject =
+      openssl({"x509", "-noout", "-subject", "-nameopt", "utf8,sep_comma_plus", "-in",
+               dir.write("ca.pem", ca.to_pem())});
   CHECK(
-      contains(subject.output,
+      contains(subject.out,
                "subject=C=JP,L=東京,O=株式会社フィカス,CN=センサー CA,emailAddress=ca@example.jp"));
   // Also after a round-trip through PEM.
   const auto reparsed = Certificate::parse_pem(ca.to_pem(), nullptr);
@@ -378,17 +333,24 @@ TEST_CASE("a v1 certificate from openssl x509 -req", "[crypto][certificate][open
   TempDir dir;
   const PrivateKey& ca_key = key_for(KeyType::ec_p256, 0);
   const Certificate ca = issue_certificate(ca_request(), ca_key, nullptr, ca_key);
-  const std::string key = dir.file("legacy.key");
-  const std::string csr = dir.file("legacy.csr");
-  REQUIRE(run("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + key +
-              " && openssl req -new -key " + key + " -subj /CN=legacy.example -out " + csr +
-              " && openssl x509 -req -in " + csr + " -CA " + dir.write("ca.pem", ca.to_pem()) +
-              " -CAkey " + dir.write("ca.key", ca_key.to_pem(nullptr).reveal()) +
-              " -days 30 -out " + dir.file("legacy.pem"))
-              .status == 0);
+  const std::string key = dir / "legacy.key";
+  const std::string csr = dir / "legacy.csr";
+  const std::string ca_file = dir.write("ca.pem", ca.to_pem());
+  const std::string ca_key_file = dir.write("ca.key", ca_key.to_pem(nullptr).reveal());
+  const std::vector<std::vector<std::string>> steps{
+      {"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key},
+      {"req", "-new", "-key", key, "-subj", "/CN=legacy.example", "-out", csr},
+      {"x509", "-req", "-in", csr, "-CA", ca_file, "-CAkey", ca_key_file, "-days", "30", "-out",
+       dir / "legacy.pem"},
+  };
+  for (const auto& step : steps) {
+    const ProcessResult made = openssl(step);
+    INFO(describe(made));
+    REQUIRE(made.exit_code == 0);
+  }
 
   std::string why;
-  const auto cert = Certificate::parse_pem(read_file(dir.file("legacy.pem")), &why);
+  const auto cert = Certificate::parse_pem(read_file(dir / "legacy.pem"), &why);
   REQUIRE(cert.has_value());
   const CertificateFacts facts = cert->facts();
   CHECK(facts.version == 1);

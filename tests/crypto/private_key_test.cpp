@@ -1,86 +1,35 @@
 #include "crypto/private_key.h"
 
-#include <stdlib.h>
-#include <sys/wait.h>
-
+#include <algorithm>
 #include <catch2/catch.hpp>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "support/process.h"
+#include "support/temp_dir.h"
+#include "support/text.h"
 #include "util/error.h"
 
 using mosq::Secret;
 using namespace mosq::crypto;
+using mosq::test::ProcessResult;
+using mosq::test::read_file;
+using mosq::test::run_process_combined;
+using mosq::test::starts_with;
+using mosq::test::TempDir;
 
 namespace {
 
 const std::vector<KeyType> k_all_types{KeyType::rsa2048, KeyType::rsa3072, KeyType::rsa4096,
                                        KeyType::ec_p256, KeyType::ec_p384, KeyType::ed25519};
 
-// A directory under /tmp for the openssl command's files, removed at scope end.
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/mosq-pkey-test-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    m_path = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-  }
-  std::string file(const std::string& name) const { return m_path + "/" + name; }
-
- private:
-  std::string m_path;
-};
-
-struct CommandResult {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-// Runs a shell command with stdin from /dev/null, so nothing can prompt.
-CommandResult run(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen(("{ " + command + "; } </dev/null 2>&1").c_str(), "r");
-  if (pipe == nullptr) {
-    return result;
-  }
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) {
-    result.output.append(buf, n);
-  }
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-void write_file(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary) << content;
-}
-
-bool starts_with(const std::string& text, const std::string& prefix) {
-  return text.rfind(prefix, 0) == 0;
+// `openssl args...` (stdin /dev/null, so nothing can prompt), stdout and
+// stderr together in out.
+ProcessResult openssl(std::vector<std::string> args) {
+  args.insert(args.begin(), "openssl");
+  return run_process_combined(args);
 }
 
 // One key per type for the whole file: RSA 4096 generation is slow.
@@ -96,12 +45,12 @@ const PrivateKey& shared_key(KeyType type) {
 // What `openssl pkey` says the public key's fingerprint is.
 std::string openssl_fingerprint(const std::string& key_file, const std::string& passphrase) {
   const std::string der_file = key_file + ".pub.der";
-  REQUIRE(run("openssl pkey -in " + key_file + " -passin pass:" + passphrase +
-              " -pubout -outform DER -out " + der_file)
-              .status == 0);
-  const CommandResult digest = run("openssl dgst -sha256 -r " + der_file);
-  REQUIRE(digest.status == 0);
-  return digest.output.substr(0, digest.output.find(' '));
+  REQUIRE(openssl({"pkey", "-in", key_file, "-passin", "pass:" + passphrase, "-pubout", "-outform",
+                   "DER", "-out", der_file})
+              .exit_code == 0);
+  const ProcessResult digest = openssl({"dgst", "-sha256", "-r", der_file});
+  REQUIRE(digest.exit_code == 0);
+  return digest.out.substr(0, digest.out.find(' '));
 }
 
 std::string expected_description(KeyType type) {
@@ -242,20 +191,20 @@ TEST_CASE("the openssl command reads our PEM with the same public key", "[crypto
     const std::string name(key_type_name(type));
     INFO(name);
     const PrivateKey& key = shared_key(type);
-    const std::string plain_file = dir.file(name + ".pem");
-    const std::string encrypted_file = dir.file(name + ".enc.pem");
-    write_file(plain_file, key.to_pem(nullptr).reveal());
-    write_file(encrypted_file, key.to_pem(&passphrase).reveal());
+    const std::string plain_file = dir.write(name + ".pem", key.to_pem(nullptr).reveal());
+    const std::string encrypted_file =
+        dir.write(name + ".enc.pem", key.to_pem(&passphrase).reveal());
 
-    CHECK(run("openssl pkey -noout -in " + plain_file).status == 0);
-    CHECK(run("openssl pkey -noout -in " + encrypted_file + " -passin pass:s3cret-pass").status ==
+    CHECK(openssl({"pkey", "-noout", "-in", plain_file}).exit_code == 0);
+    CHECK(openssl({"pkey", "-noout", "-in", encrypted_file, "-passin", "pass:s3cret-pass"})
+              .exit_code == 0);
+    CHECK(openssl({"pkey", "-noout", "-in", encrypted_file, "-passin", "pass:wrong"}).exit_code !=
           0);
-    CHECK(run("openssl pkey -noout -in " + encrypted_file + " -passin pass:wrong").status != 0);
     CHECK(openssl_fingerprint(plain_file, "none") == key.public_key_fingerprint());
     CHECK(openssl_fingerprint(encrypted_file, "s3cret-pass") == key.public_key_fingerprint());
 
-    const CommandResult asn1 = run("openssl asn1parse -in " + encrypted_file);
-    CHECK(asn1.output.find("aes-256-cbc") != std::string::npos);
+    const ProcessResult asn1 = openssl({"asn1parse", "-in", encrypted_file});
+    CHECK(asn1.out.find("aes-256-cbc") != std::string::npos);
   }
 }
 
@@ -266,23 +215,23 @@ TEST_CASE("keys written by openssl genrsa -des3 load", "[crypto][key][openssl]")
 
   struct Made {
     std::string label;
-    std::string command;
+    std::vector<std::string> openssl_args;
     std::string marker;
   };
   const std::vector<Made> made{
       // OpenSSL 3 writes encrypted PKCS#8 even for genrsa -des3.
       {"pkcs8",
-       "openssl genrsa -des3 -passout pass:s3cret-pass -out " + dir.file("pkcs8.pem") + " 2048",
+       {"genrsa", "-des3", "-passout", "pass:s3cret-pass", "-out", dir / "pkcs8.pem", "2048"},
        "-----BEGIN ENCRYPTED PRIVATE KEY-----"},
       {"traditional",
-       "openssl genrsa -traditional -des3 -passout pass:s3cret-pass -out " +
-           dir.file("traditional.pem") + " 2048",
+       {"genrsa", "-traditional", "-des3", "-passout", "pass:s3cret-pass", "-out",
+        dir / "traditional.pem", "2048"},
        "Proc-Type: 4,ENCRYPTED"},
   };
   for (const Made& m : made) {
     INFO(m.label);
-    REQUIRE(run(m.command).status == 0);
-    const std::string path = dir.file(m.label + ".pem");
+    REQUIRE(openssl(m.openssl_args).exit_code == 0);
+    const std::string path = dir / (m.label + ".pem");
     const Secret pem(read_file(path));
     REQUIRE(pem.reveal().find(m.marker) != std::string::npos);
 
@@ -301,26 +250,35 @@ TEST_CASE("other formats and key types from the openssl command", "[crypto][key]
   TempDir dir;
   struct Made {
     std::string label;
-    std::string command;  // writes dir/<label>.pem
+    std::vector<std::string> openssl_args;  // "%s": the file to write, dir/<label>.pem
     std::optional<KeyType> type;
     std::string description;
   };
   const std::vector<Made> made{
-      {"rsa-traditional", "openssl genrsa -traditional -out %s 2048", KeyType::rsa2048, "RSA 2048"},
+      {"rsa-traditional",
+       {"genrsa", "-traditional", "-out", "%s", "2048"},
+       KeyType::rsa2048,
+       "RSA 2048"},
       // SEC1 with an "EC PARAMETERS" block before the key.
-      {"ec-sec1", "openssl ecparam -name prime256v1 -genkey -out %s", KeyType::ec_p256, "EC P-256"},
-      {"ed25519", "openssl genpkey -algorithm ed25519 -out %s", KeyType::ed25519, "Ed25519"},
-      {"rsa1024", "openssl genrsa -out %s 1024", std::nullopt, "RSA 1024"},
-      {"p521", "openssl ecparam -name secp521r1 -genkey -noout -out %s", std::nullopt, "EC P-521"},
-      {"ed448", "openssl genpkey -algorithm ed448 -out %s", std::nullopt, "Ed448"},
-      {"dsa", "openssl dsaparam -genkey -noout -out %s 1024", std::nullopt, "DSA 1024"},
+      {"ec-sec1",
+       {"ecparam", "-name", "prime256v1", "-genkey", "-out", "%s"},
+       KeyType::ec_p256,
+       "EC P-256"},
+      {"ed25519", {"genpkey", "-algorithm", "ed25519", "-out", "%s"}, KeyType::ed25519, "Ed25519"},
+      {"rsa1024", {"genrsa", "-out", "%s", "1024"}, std::nullopt, "RSA 1024"},
+      {"p521",
+       {"ecparam", "-name", "secp521r1", "-genkey", "-noout", "-out", "%s"},
+       std::nullopt,
+       "EC P-521"},
+      {"ed448", {"genpkey", "-algorithm", "ed448", "-out", "%s"}, std::nullopt, "Ed448"},
+      {"dsa", {"dsaparam", "-genkey", "-noout", "-out", "%s", "1024"}, std::nullopt, "DSA 1024"},
   };
   for (const Made& m : made) {
     INFO(m.label);
-    const std::string path = dir.file(m.label + ".pem");
-    std::string command = m.command;
-    command.replace(command.find("%s"), 2, path);
-    REQUIRE(run(command).status == 0);
+    const std::string path = dir / (m.label + ".pem");
+    std::vector<std::string> args = m.openssl_args;
+    std::replace(args.begin(), args.end(), std::string("%s"), path);
+    REQUIRE(openssl(args).exit_code == 0);
     const KeyLoadResult loaded = load_private_key(Secret(read_file(path)), nullptr);
     REQUIRE(loaded.status == KeyLoadStatus::ok);
     CHECK_FALSE(loaded.encrypted);

@@ -45,12 +45,6 @@ struct UsersTree : Tree {
   }
 };
 
-mode_t mode_of(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-
 ino_t inode_of(const std::string& path) {
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
@@ -163,9 +157,7 @@ TEST_CASE("drift: a user line deleted by hand is planned back and restored") {
   }
   CHECK(found);
 
-  auto apply = t.apply();
-  INFO(describe(apply));
-  REQUIRE(apply.exit_code == 0);
+  t.apply_ok();
   const std::string repaired = read_file(t.host(k_pwfile));
   CHECK(users_in(repaired) == std::vector<std::string>{"alice", "carol", "bob"});
   CHECK(verifies(hash_of(repaired, "bob"), k_bob_pw));
@@ -214,9 +206,7 @@ TEST_CASE("drift: a line added to a listener block by hand is a replace that nee
   CHECK(contains(plan.out, "\n-max_connections 5\n"));
   CHECK(contains(plan.out, "restart required"));
 
-  auto apply = t.apply();
-  INFO(describe(apply));
-  REQUIRE(apply.exit_code == 0);
+  t.apply_ok();
   CHECK(read_file(t.host(k_config)) == original);
   CHECK(t.plan().exit_code == 0);
 }
@@ -236,9 +226,7 @@ TEST_CASE("drift: changed modes are detected and repaired without rewriting the 
   CHECK(contains(plan.out, "mode 0666 -> 0640"));
   CHECK(contains(plan.out, "mode 0600 -> 0644"));
 
-  auto apply = t.apply();
-  INFO(describe(apply));
-  REQUIRE(apply.exit_code == 0);
+  t.apply_ok();
   CHECK(mode_of(t.host(k_pwfile)) == 0640);
   CHECK(mode_of(t.host(k_config)) == 0644);
   CHECK(inode_of(t.host(k_pwfile)) == pw_inode);
@@ -292,9 +280,7 @@ TEST_CASE("a password file made by mosquitto_passwd -b -c is adopted byte for by
     }
   }
 
-  auto apply = t.apply();
-  INFO(describe(apply));
-  REQUIRE(apply.exit_code == 0);
+  t.apply_ok();
   CHECK(read_file(pwfile) == made);
   auto plan = t.plan();
   INFO(describe(plan));
@@ -318,9 +304,7 @@ TEST_CASE("unlisted users: remove deletes them, keep leaves them alone") {
 
   auto plan = t.plan();
   INFO(describe(plan));
-  auto apply = t.apply();
-  INFO(describe(apply));
-  REQUIRE(apply.exit_code == 0);
+  t.apply_ok();
   const std::string after = read_file(t.host(k_pwfile));
   if (keep) {
     CHECK(plan.exit_code == 0);
@@ -352,9 +336,7 @@ TEST_CASE("state: absent removes a present user and is a no-op for a missing one
   CHECK(plan.exit_code == 2);
   CHECK(contains(plan.out, "- user olduser: state: absent"));
 
-  auto apply = t.apply();
-  INFO(describe(apply));
-  REQUIRE(apply.exit_code == 0);
+  t.apply_ok();
   const std::string after = read_file(t.host(k_pwfile));
   CHECK(users_in(after) == std::vector<std::string>{"alice"});
   CHECK(hash_of(after, "alice") == alice_line);
@@ -432,9 +414,7 @@ TEST_CASE("a damaged password file: each problem is planned, diffed and repaired
   CHECK(contains(diff.out, "\n-alice:(sensitive value)\n"));
   CHECK(contains(diff.out, "\n+alice:(sensitive value, new)\n"));
 
-  auto apply = t.apply();
-  INFO(describe(apply));
-  REQUIRE(apply.exit_code == 0);
+  t.apply_ok();
   const std::string after = read_file(t.host(k_pwfile));
   CHECK(users_in(after) == std::vector<std::string>{"alice", "bob", "carol"});
   CHECK(hash_of(after, "bob") == bob_6);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/integration.h"
+#include "support/plan_json.h"
 
 using namespace mosq::test;
 using nlohmann::json;
@@ -29,13 +30,6 @@ json parse(const ProcessResult& r) {
   return j;
 }
 
-const json* find_change(const json& j, const std::string& resource) {
-  for (const auto& c : j.at("changes")) {
-    if (c.at("resource") == resource) return &c;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 TEST_CASE("json: plan has format_version, changed, changes with resource, action and reasons") {
@@ -54,13 +48,13 @@ TEST_CASE("json: plan has format_version, changed, changes with resource, action
     CHECK(c.at("actions") == json::array({"create"}));
     CHECK(c.at("reasons") == json::array({"does not exist"}));
   }
-  const json* pw = find_change(j, "password_file");
+  const json* pw = change_of(j, "password_file");
   REQUIRE(pw != nullptr);
   CHECK(pw->at("path") == k_pwfile);
   REQUIRE(pw->at("users").size() == 2);
   CHECK(pw->at("users")[0].at("user") == "alice");
   CHECK(pw->at("users")[0].at("action") == "create");
-  const json* config = find_change(j, "broker_config");
+  const json* config = change_of(j, "broker_config");
   REQUIRE(config != nullptr);
   CHECK(config->at("path") == k_config);
   CHECK(j.at("broker").at("reload") == true);
@@ -108,7 +102,7 @@ TEST_CASE("json: a replace lists its actions as delete, create") {
   auto r = t.run({"--plan", "--json"});
   CHECK(r.exit_code == 2);
   const json j = parse(r);
-  const json* config = find_change(j, "broker_config");
+  const json* config = change_of(j, "broker_config");
   REQUIRE(config != nullptr);
   CHECK(config->at("action") == "replace");
   CHECK(config->at("actions") == json::array({"delete", "create"}));

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/integration.h"
+#include "support/plan_json.h"
 
 using namespace mosq::test;
 using nlohmann::json;
@@ -76,20 +77,6 @@ std::string tutorial_spec() {
          "    key_type: rsa2048\n";
 }
 
-std::string action_of(const json& plan, const std::string& resource) {
-  for (const auto& r : plan.at("resources")) {
-    if (r.at("resource") == resource) return r.at("action");
-  }
-  return "(absent)";
-}
-
-const json* change_of(const json& plan, const std::string& resource) {
-  for (const auto& c : plan.at("changes")) {
-    if (c.at("resource") == resource) return &c;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 TEST_CASE("pki adoption: the tutorial's openssl files keep their CA, the server cert is reissued with its key") {
@@ -141,9 +128,7 @@ TEST_CASE("pki adoption: the tutorial's openssl files keep their CA, the server 
   CHECK(contains(reasons, "subjectAltName"));
   CHECK(plan.at("breaks_trust") == false);
 
-  auto apply = t.apply();
-  INFO(describe(apply));
-  REQUIRE(apply.exit_code == 0);
+  t.apply_ok();
 
   CHECK(read_file(ca_key) == ca_key_bytes);
   CHECK(read_file(ca_crt) == ca_crt_bytes);
@@ -194,9 +179,7 @@ TEST_CASE("pki adoption: a hand-made CA whose subject differs from the spec is r
   REQUIRE(ca != nullptr);
   CHECK(ca->value("breaks_trust", false) == true);
 
-  auto apply = t.apply();
-  INFO(describe(apply));
-  REQUIRE(apply.exit_code == 0);
+  t.apply_ok();
   CHECK(read_file(t.host(k_certs + "/mqtt_ca.key")) == ca_key_bytes);
   CHECK(contains(x509_text(t.host(k_ca_dir + "/mqtt_ca.crt")), "CN = FicusOnline Root CA"));
   auto verify = openssl_verify(t.host(k_ca_dir + "/mqtt_ca.crt"), t.host(k_certs + "/mqtt_srv.crt"));

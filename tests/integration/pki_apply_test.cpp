@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "support/integration.h"
+#include "support/plan_json.h"
 
 using namespace mosq::test;
 using nlohmann::json;
@@ -39,10 +40,17 @@ struct PkiTree : Tree {
   void rewrite() { write_spec(spec); }
   std::string ca() const { return host(k_ca_crt); }
   std::string srv() const { return host(k_srv_crt); }
-  void apply_ok(std::vector<std::string> args = {}) const {
-    auto r = run(std::move(args));
+  // --plan (plus args) exits with exit_code and its output names each of texts.
+  void check_plan(int exit_code, const std::vector<std::string>& texts = {},
+                  std::vector<std::string> args = {}) const {
+    args.insert(args.begin(), "--plan");
+    auto r = run(args);
     INFO(describe(r));
-    REQUIRE(r.exit_code == 0);
+    CHECK(r.exit_code == exit_code);
+    for (const std::string& text : texts) {
+      INFO("expected in the plan: " << text);
+      CHECK(contains(r.out, text));
+    }
   }
   json plan_json(std::vector<std::string> extra = {}) const {
     extra.insert(extra.begin(), {"--plan", "--json"});
@@ -54,12 +62,6 @@ struct PkiTree : Tree {
   SpecYaml spec;
 };
 
-mode_t mode_of(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-
 void require_verifies(const std::string& ca, const std::string& cert,
                       std::optional<std::int64_t> at = std::nullopt) {
   auto r = openssl_verify(ca, cert, at);
@@ -68,19 +70,10 @@ void require_verifies(const std::string& ca, const std::string& cert,
   REQUIRE(contains(r.out, cert + ": OK"));
 }
 
-// The action planned for a resource, from "resources" (no-ops included).
-std::string action_of(const json& plan, const std::string& resource) {
-  for (const auto& r : plan.at("resources")) {
-    if (r.at("resource") == resource) return r.at("action");
-  }
-  return "(absent)";
-}
-
 std::vector<std::string> reasons_of(const json& plan, const std::string& resource) {
-  for (const auto& c : plan.at("changes")) {
-    if (c.at("resource") == resource) return c.at("reasons").get<std::vector<std::string>>();
-  }
-  return {};
+  const json* change = change_of(plan, resource);
+  if (change == nullptr) return {};
+  return change->at("reasons").get<std::vector<std::string>>();
 }
 
 bool any_contains(const std::vector<std::string>& items, const std::string& needle) {
@@ -106,9 +99,7 @@ TEST_CASE("pki: greenfield apply issues CA, server and client certificates that 
   SpecYaml spec = pki_spec();
   spec.clients = {{"sensor-1", "ec-p256"}, {"sensor-2", "rsa2048"}};
   PkiTree t(spec);
-  auto plan = t.plan();
-  INFO(describe(plan));
-  CHECK(plan.exit_code == 2);
+  t.check_plan(2);
   t.apply_ok();
 
   require_verifies(t.ca(), t.srv());
@@ -262,9 +253,7 @@ void round_trip(const std::string& ca_type, const std::string& server_type, bool
   CHECK(cert_public_key(t.srv()) == key_public_key(t.host(k_srv_key)));
   require_verifies(t.ca(), t.srv());
 
-  auto plan = t.plan();
-  INFO(describe(plan));
-  CHECK(plan.exit_code == 0);
+  t.check_plan(0);
 }
 
 }  // namespace
@@ -417,10 +406,7 @@ TEST_CASE("pki: a server key replaced by hand makes the certificate reissue for 
   const std::string hand_public = key_public_key(t.host(k_srv_key));
   REQUIRE(hand_public != old_cert_key);
 
-  auto plan = t.plan();
-  INFO(describe(plan));
-  CHECK(plan.exit_code == 2);
-  CHECK(contains(plan.out, "does not match the key on disk"));
+  t.check_plan(2, {"does not match the key on disk"});
   const json j = t.plan_json();
   CHECK(action_of(j, "server_certificate") == "replace");
   CHECK(action_of(j, "ca_certificate") == "no-op");
@@ -444,17 +430,11 @@ TEST_CASE("pki: garbage in place of a certificate or key is replaced, not a cras
 
   SECTION("server certificate") {
     write_file(t.srv(), garbage, 0644);
-    auto plan = t.plan();
-    INFO(describe(plan));
-    CHECK(plan.exit_code == 2);
-    CHECK(contains(plan.out, "-/+ server certificate " + k_srv_crt + ": not a certificate"));
+    t.check_plan(2, {"-/+ server certificate " + k_srv_crt + ": not a certificate"});
   }
   SECTION("CA certificate") {
     write_file(t.ca(), garbage, 0644);
-    auto plan = t.plan();
-    INFO(describe(plan));
-    CHECK(plan.exit_code == 2);
-    CHECK(contains(plan.out, "-/+ CA certificate " + k_ca_crt + ": not a certificate"));
+    t.check_plan(2, {"-/+ CA certificate " + k_ca_crt + ": not a certificate"});
   }
   SECTION("client certificate, binary junk") {
     write_file(t.host(k_certs + "/sensor-1.crt"), std::string("\x00\xff\x13junk", 7), 0644);
@@ -462,10 +442,7 @@ TEST_CASE("pki: garbage in place of a certificate or key is replaced, not a cras
   }
   SECTION("server key") {
     write_file(t.host(k_srv_key), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", 0640);
-    auto plan = t.plan();
-    INFO(describe(plan));
-    CHECK(plan.exit_code == 2);
-    CHECK(contains(plan.out, "not a readable private key"));
+    t.check_plan(2, {"not a readable private key"});
   }
   SECTION("empty server certificate") {
     write_file(t.srv(), "", 0644);
@@ -509,9 +486,7 @@ TEST_CASE("pki: --now ten years ahead plans renewals for both CA and server, kee
   const std::string srv_key_before = read_file(t.host(k_srv_key));
   const std::string ca_public = cert_public_key(t.ca());
 
-  auto plan = t.run({"--plan", "--now", now_arg});
-  INFO(describe(plan));
-  CHECK(plan.exit_code == 2);
+  t.check_plan(2, {}, {"--now", now_arg});
   const json j = t.plan_json({"--now", now_arg});
   CHECK(action_of(j, "ca_certificate") == "replace");
   CHECK(action_of(j, "server_certificate") == "replace");
@@ -602,17 +577,12 @@ TEST_CASE("pki: changing the SANs reissues the server certificate with the same 
   SECTION("same SANs in another order: nothing to do") {
     t.spec.server.sans = {"IP:::1", "IP:127.0.0.1", "DNS:localhost", "DNS:mqtt.example.test"};
     t.rewrite();
-    auto r = t.plan();
-    INFO(describe(r));
-    CHECK(r.exit_code == 0);
+    t.check_plan(0);
   }
   SECTION("a SAN added and one removed") {
     t.spec.server.sans = {"DNS:mqtt.example.test", "DNS:broker.example.test", "IP:127.0.0.1"};
     t.rewrite();
-    auto r = t.plan();
-    INFO(describe(r));
-    CHECK(r.exit_code == 2);
-    CHECK(contains(r.out, "subjectAltName"));
+    t.check_plan(2, {"subjectAltName"});
     const json j = t.plan_json();
     CHECK(action_of(j, "server_certificate") == "replace");
     CHECK(action_of(j, "server_key") == "no-op");
@@ -623,10 +593,7 @@ TEST_CASE("pki: changing the SANs reissues the server certificate with the same 
   SECTION("the subject changed") {
     t.spec.server.subject = "{ O: Example, OU: Brokers, CN: mqtt.example.test }";
     t.rewrite();
-    auto r = t.plan();
-    INFO(describe(r));
-    CHECK(r.exit_code == 2);
-    CHECK(contains(r.out, "subject O=Example, CN=mqtt.example.test -> "));
+    t.check_plan(2, {"subject O=Example, CN=mqtt.example.test -> "});
     t.apply_ok();
     CHECK(contains(x509_text(t.srv()), "Subject: O = Example, OU = Brokers, CN = mqtt.example.test"));
   }
@@ -717,9 +684,7 @@ TEST_CASE("pki: UTF-8 subject attributes (Japanese) and emailAddress round-trip"
   CHECK(contains(asn1.out, "UTF8STRING"));
   require_verifies(t.ca(), t.srv());
   // The tool reads back what it wrote: the subjects compare equal.
-  auto plan = t.plan();
-  INFO(describe(plan));
-  CHECK(plan.exit_code == 0);
+  t.check_plan(0);
   const json j = t.plan_json();
   CHECK(contains(j.at("certificates")[0].at("subject").get<std::string>(), "例示 Root CA"));
 }
@@ -761,11 +726,7 @@ TEST_CASE("pki: the server key is readable by the broker's group, the CA key by 
   // Ownership drift is planned and repaired without rewriting the key.
   const std::string key = read_file(t.host(k_srv_key));
   REQUIRE(::chown(t.host(k_srv_key).c_str(), 0, 0) == 0);
-  auto plan = t.plan();
-  INFO(describe(plan));
-  CHECK(plan.exit_code == 2);
-  CHECK(contains(plan.out, "~ server key " + k_srv_key));
-  CHECK(contains(plan.out, "-> mosquitto"));
+  t.check_plan(2, {"~ server key " + k_srv_key, "-> mosquitto"});
   t.apply_ok();
   REQUIRE(::stat(t.host(k_srv_key).c_str(), &st) == 0);
   CHECK(st.st_gid == grp->gr_gid);
@@ -799,10 +760,7 @@ TEST_CASE("pki: a server certificate from an impostor CA with the same name is r
   REQUIRE(openssl_verify(t.ca(), forged).exit_code != 0);
   write_file(t.srv(), read_file(forged), 0644);
 
-  auto plan = t.plan();
-  INFO(describe(plan));
-  CHECK(plan.exit_code == 2);
-  CHECK(contains(plan.out, "not signed by the current CA certificate"));
+  t.check_plan(2, {"not signed by the current CA certificate"});
   t.apply_ok();
   require_verifies(t.ca(), t.srv());
   CHECK(cert_public_key(t.srv()) == key_public_key(t.host(k_srv_key)));

@@ -11,11 +11,6 @@ using plan::ResourceKind;
 
 namespace {
 
-plan::Plan plan_for(const spec::Spec& spec, const observe::Observed& observed,
-                    std::int64_t now = k_now) {
-  return plan::make_plan(spec, observed, now);
-}
-
 void make_missing(observe::ObservedFile& file) {
   file.info = FileInfo{};
   file.digest = "absent";
@@ -72,14 +67,14 @@ TEST_CASE("CA key rules", "[plan][pki]") {
   SECTION("wrong type or size: replaced") {
     key.type = crypto::KeyType::rsa2048;
     key.description = "RSA 2048";
-    auto change = find_change(plan_for(spec, observed), ResourceKind::ca_key);
+    auto change = change_for(spec, observed, ResourceKind::ca_key);
     CHECK(change.action == Action::replace);
     CHECK(change.reasons == std::vector<std::string>{"key is RSA 2048, spec wants ec-p256"});
   }
   SECTION("a type outside ours (RSA 1024) is replaced") {
     key.type.reset();
     key.description = "RSA 1024";
-    auto change = find_change(plan_for(spec, observed), ResourceKind::ca_key);
+    auto change = change_for(spec, observed, ResourceKind::ca_key);
     CHECK(change.reasons == std::vector<std::string>{"key is RSA 1024, spec wants ec-p256"});
   }
   SECTION("passphrase_env set and the key stored in clear: same key re-encrypted") {
@@ -100,31 +95,30 @@ TEST_CASE("CA certificate rules", "[plan][pki]") {
   SECTION("garbage in place of the certificate: replaced, not a crash") {
     cert.parsed = false;
     cert.parse_error = "no certificate found";
-    auto change = find_change(plan_for(spec, observed), ResourceKind::ca_certificate);
+    auto change = change_for(spec, observed, ResourceKind::ca_certificate);
     CHECK(change.action == Action::replace);
     CHECK(change.reasons == std::vector<std::string>{"not a certificate (no certificate found)"});
   }
   SECTION("does not match the CA key") {
     cert.matches_key = false;
-    auto change = find_change(plan_for(spec, observed), ResourceKind::ca_certificate);
+    auto change = change_for(spec, observed, ResourceKind::ca_certificate);
     CHECK(has_reason(change, "does not match the key on disk"));
     CHECK(change.breaks_trust);
   }
   SECTION("subject differs") {
     spec.tls->ca.subject.push_back({"OU", "Ops"});
-    auto change = find_change(plan_for(spec, observed), ResourceKind::ca_certificate);
+    auto change = change_for(spec, observed, ResourceKind::ca_certificate);
     CHECK(change.reasons ==
           std::vector<std::string>{"subject C=JP, O=FicusOnline, CN=Example CA -> C=JP, "
                                    "O=FicusOnline, OU=Ops, CN=Example CA"});
   }
   SECTION("subject in another attribute order is the same subject") {
     std::reverse(cert.facts.subject.begin(), cert.facts.subject.end());
-    CHECK(find_change(plan_for(spec, observed), ResourceKind::ca_certificate).action ==
-          Action::no_op);
+    CHECK(change_for(spec, observed, ResourceKind::ca_certificate).action == Action::no_op);
   }
   SECTION("not a CA") {
     cert.facts.is_ca = false;
-    auto change = find_change(plan_for(spec, observed), ResourceKind::ca_certificate);
+    auto change = change_for(spec, observed, ResourceKind::ca_certificate);
     CHECK(has_reason(change, "not a CA certificate"));
   }
   SECTION("inside the renew window: renewed with the same key, trust kept, server untouched") {
@@ -157,12 +151,12 @@ TEST_CASE("the renew threshold, one day before, on and after", "[plan][pki][now]
   const std::int64_t not_after = observed.pki->server_cert.facts.not_after;
   const std::int64_t threshold = not_after - 30 * k_day;  // renew_before_days 30
   auto action_at = [&](std::int64_t now) {
-    return find_change(plan_for(spec, observed, now), ResourceKind::server_certificate).action;
+    return change_for(spec, observed, ResourceKind::server_certificate, now).action;
   };
   CHECK(action_at(threshold - k_day) == Action::no_op);
   CHECK(action_at(threshold) == Action::replace);
   CHECK(action_at(threshold + k_day) == Action::replace);
-  auto change = find_change(plan_for(spec, observed, not_after + 1), ResourceKind::server_certificate);
+  auto change = change_for(spec, observed, ResourceKind::server_certificate, not_after + 1);
   CHECK(has_reason(change, "expired on"));
   CHECK(change.days_left == 0);
 }
@@ -181,7 +175,7 @@ TEST_CASE("server certificate rules", "[plan][pki]") {
   auto& cert = observed.pki->server_cert;
   SECTION("key replaced by hand") {
     cert.matches_key = false;
-    auto change = find_change(plan_for(spec, observed), ResourceKind::server_certificate);
+    auto change = change_for(spec, observed, ResourceKind::server_certificate);
     CHECK(change.reasons == std::vector<std::string>{"does not match the key on disk"});
   }
   SECTION("a new server key forces a new certificate") {
@@ -192,22 +186,21 @@ TEST_CASE("server certificate rules", "[plan][pki]") {
   }
   SECTION("SANs differ, order-insensitively") {
     std::reverse(cert.facts.subject_alt_names.begin(), cert.facts.subject_alt_names.end());
-    CHECK(find_change(plan_for(spec, observed), ResourceKind::server_certificate).action ==
-          Action::no_op);
+    CHECK(change_for(spec, observed, ResourceKind::server_certificate).action == Action::no_op);
     spec.tls->server.subject_alt_names.push_back("IP:::1");
-    auto change = find_change(plan_for(spec, observed), ResourceKind::server_certificate);
+    auto change = change_for(spec, observed, ResourceKind::server_certificate);
     CHECK(change.reasons ==
           std::vector<std::string>{"subjectAltName [IP:127.0.0.1, DNS:broker.local] -> "
                                    "[DNS:broker.local, IP:127.0.0.1, IP:::1]"});
   }
   SECTION("subject differs") {
     spec.tls->server.subject = {{"CN", "other.local"}};
-    CHECK(has_reason(find_change(plan_for(spec, observed), ResourceKind::server_certificate),
+    CHECK(has_reason(change_for(spec, observed, ResourceKind::server_certificate),
                      "subject O=FicusOnline, CN=broker.local -> CN=other.local"));
   }
   SECTION("not signed by the current CA (signature, not just the name)") {
     cert.signed_by_ca = false;
-    CHECK(find_change(plan_for(spec, observed), ResourceKind::server_certificate).reasons ==
+    CHECK(change_for(spec, observed, ResourceKind::server_certificate).reasons ==
           std::vector<std::string>{"not signed by the current CA certificate"});
   }
   SECTION("a CA created from nothing leaves the old server certificate unsigned by it") {
@@ -222,16 +215,16 @@ TEST_CASE("server certificate rules", "[plan][pki]") {
     cert.facts.subject_alt_names.clear();
     cert.facts.subject = spec.tls->ca.subject;
     cert.facts.server_auth = true;
-    auto change = find_change(plan_for(spec, observed), ResourceKind::server_certificate);
+    auto change = change_for(spec, observed, ResourceKind::server_certificate);
     CHECK(change.action == Action::replace);
     CHECK(has_reason(change, "subject equals the CA's: OpenSSL 3 takes it for self-signed"));
     CHECK(has_reason(change, "a v1 certificate (no extensions"));
     CHECK(has_reason(change, "subjectAltName [] -> [DNS:broker.local, IP:127.0.0.1]"));
-    CHECK(find_change(plan_for(spec, observed), ResourceKind::server_key).action == Action::no_op);
+    CHECK(change_for(spec, observed, ResourceKind::server_key).action == Action::no_op);
   }
   SECTION("a v3 certificate without serverAuth") {
     cert.facts.server_auth = false;
-    CHECK(find_change(plan_for(spec, observed), ResourceKind::server_certificate).reasons ==
+    CHECK(change_for(spec, observed, ResourceKind::server_certificate).reasons ==
           std::vector<std::string>{"extendedKeyUsage lacks serverAuth"});
   }
   SECTION("a certificate change needs only a reload") {
@@ -242,8 +235,7 @@ TEST_CASE("server certificate rules", "[plan][pki]") {
   }
   SECTION("validity_days alone does not reissue a valid certificate") {
     spec.tls->server.validity_days = 400;
-    CHECK(find_change(plan_for(spec, observed), ResourceKind::server_certificate).action ==
-          Action::no_op);
+    CHECK(change_for(spec, observed, ResourceKind::server_certificate).action == Action::no_op);
   }
 }
 

@@ -1,5 +1,6 @@
 // plan() over hand-built states: the password file, the broker config,
 // modes and owners, and what the running broker must do.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "plan/planner.h"
@@ -13,16 +14,13 @@ using Kind = plan::UserChange::Kind;
 
 namespace {
 
-plan::Plan plan_for(const spec::Spec& spec, const observe::Observed& observed,
-                    std::int64_t now = k_now) {
-  return plan::make_plan(spec, observed, now);
-}
-
-const plan::UserChange* user_change(const plan::Change& change, const std::string& user) {
-  for (const auto& u : change.users) {
-    if (u.user == user) return &u;
-  }
-  return nullptr;
+// The change's entry for user; REQUIREs that there is one.
+const plan::UserChange& user_entry(const plan::Change& change, const std::string& user) {
+  const auto entry = std::find_if(change.users.begin(), change.users.end(),
+                                  [&](const plan::UserChange& u) { return u.user == user; });
+  INFO("no entry for user " << user);
+  REQUIRE(entry != change.users.end());
+  return *entry;
 }
 
 }  // namespace
@@ -77,39 +75,39 @@ TEST_CASE("password file drift, rule by rule", "[plan][password]") {
   SECTION("a listed user missing from the file is added") {
     lines.erase(lines.begin());
     observed.password_file.verdicts.erase("user1");
-    auto change = find_change(plan_for(spec, observed), ResourceKind::password_file);
+    auto change = change_for(spec, observed, ResourceKind::password_file);
     CHECK(change.action == Action::update);
-    REQUIRE(user_change(change, "user1"));
-    CHECK(user_change(change, "user1")->kind == Kind::add);
+    const auto& user1 = user_entry(change, "user1");
+    CHECK(user1.kind == Kind::add);
     CHECK(has_reason(change, "+ user user1"));
   }
   SECTION("a password that no longer verifies is updated in place") {
     observed.password_file.verdicts["user1"] = observe::PasswordVerdict::differs;
-    auto change = find_change(plan_for(spec, observed), ResourceKind::password_file);
-    REQUIRE(user_change(change, "user1"));
-    CHECK(user_change(change, "user1")->kind == Kind::update);
-    CHECK(user_change(change, "user1")->reason == "password changed");
-    CHECK(user_change(change, "user1")->line == 1);
+    auto change = change_for(spec, observed, ResourceKind::password_file);
+    const auto& user1 = user_entry(change, "user1");
+    CHECK(user1.kind == Kind::update);
+    CHECK(user1.reason == "password changed");
+    CHECK(user1.line == 1);
   }
   SECTION("a pre-hashed user whose line holds another hash is updated") {
     observed.password_file.verdicts["dashboard"] = observe::PasswordVerdict::differs;
-    auto change = find_change(plan_for(spec, observed), ResourceKind::password_file);
-    REQUIRE(user_change(change, "dashboard"));
-    CHECK(user_change(change, "dashboard")->kind == Kind::update);
+    auto change = change_for(spec, observed, ResourceKind::password_file);
+    const auto& dashboard = user_entry(change, "dashboard");
+    CHECK(dashboard.kind == Kind::update);
   }
   SECTION("a user marked absent is removed") {
     lines.push_back(password_line(3, "olduser", fake_hash(40)));
-    auto change = find_change(plan_for(spec, observed), ResourceKind::password_file);
-    REQUIRE(user_change(change, "olduser"));
-    CHECK(user_change(change, "olduser")->kind == Kind::remove);
-    CHECK(user_change(change, "olduser")->reason == "state: absent");
+    auto change = change_for(spec, observed, ResourceKind::password_file);
+    const auto& olduser = user_entry(change, "olduser");
+    CHECK(olduser.kind == Kind::remove);
+    CHECK(olduser.reason == "state: absent");
   }
   SECTION("an unlisted user is removed under unlisted_users: remove") {
     lines.push_back(password_line(3, "handmade", fake_hash(41)));
-    auto change = find_change(plan_for(spec, observed), ResourceKind::password_file);
-    REQUIRE(user_change(change, "handmade"));
-    CHECK(user_change(change, "handmade")->kind == Kind::remove);
-    CHECK(user_change(change, "handmade")->reason == "not in the spec (unlisted_users: remove)");
+    auto change = change_for(spec, observed, ResourceKind::password_file);
+    const auto& handmade = user_entry(change, "handmade");
+    CHECK(handmade.kind == Kind::remove);
+    CHECK(handmade.reason == "not in the spec (unlisted_users: remove)");
   }
   SECTION("an unlisted user is kept under unlisted_users: keep") {
     spec.broker.unlisted_users = spec::UnlistedUsers::keep;
@@ -123,7 +121,7 @@ TEST_CASE("password file drift, rule by rule", "[plan][password]") {
     bad.raw = "garbage-without-colon";
     bad.problem = "no ':' separator";
     lines.push_back(bad);
-    auto change = find_change(plan_for(spec, observed), ResourceKind::password_file);
+    auto change = change_for(spec, observed, ResourceKind::password_file);
     CHECK(change.action == Action::update);
     REQUIRE(change.users.size() == 1);
     CHECK(change.users[0].kind == Kind::repair);
@@ -133,25 +131,25 @@ TEST_CASE("password file drift, rule by rule", "[plan][password]") {
     lines[0].hash.reset();
     lines[0].problem = "salt is not valid base64";
     observed.password_file.verdicts["user1"] = observe::PasswordVerdict::unparsed;
-    auto change = find_change(plan_for(spec, observed), ResourceKind::password_file);
-    REQUIRE(user_change(change, "user1"));
-    CHECK(user_change(change, "user1")->kind == Kind::update);
-    CHECK(user_change(change, "user1")->reason == "line 1: salt is not valid base64");
+    auto change = change_for(spec, observed, ResourceKind::password_file);
+    const auto& user1 = user_entry(change, "user1");
+    CHECK(user1.kind == Kind::update);
+    CHECK(user1.reason == "line 1: salt is not valid base64");
   }
   SECTION("a hash the target broker cannot read is replaced, with that reason") {
     crypto::PasswordHash wide = fake_hash(10);
     wide.salt.assign(64, 3);  // 2.1's mosquitto_passwd salt
     lines[0] = password_line(1, "user1", wide);
-    auto change = find_change(plan_for(spec, observed), ResourceKind::password_file);
-    REQUIRE(user_change(change, "user1"));
-    CHECK(user_change(change, "user1")->reason.rfind("hash unreadable by mosquitto 2.0", 0) == 0);
+    auto change = change_for(spec, observed, ResourceKind::password_file);
+    const auto& user1 = user_entry(change, "user1");
+    CHECK(user1.reason.rfind("hash unreadable by mosquitto 2.0", 0) == 0);
     spec.broker.mosquitto_version = crypto::MosquittoVersion::v2_1;
-    auto change21 = find_change(plan_for(spec, observed), ResourceKind::password_file);
+    auto change21 = change_for(spec, observed, ResourceKind::password_file);
     CHECK(change21.action == Action::no_op);
   }
   SECTION("a duplicate line for a user is removed") {
     lines.push_back(password_line(3, "user1", fake_hash(50)));
-    auto change = find_change(plan_for(spec, observed), ResourceKind::password_file);
+    auto change = change_for(spec, observed, ResourceKind::password_file);
     REQUIRE(change.users.size() == 1);
     CHECK(change.users[0].kind == Kind::remove);
     CHECK(change.users[0].reason == "duplicate line 3");
@@ -162,8 +160,7 @@ TEST_CASE("password file drift, rule by rule", "[plan][password]") {
     comment.raw = "# made by hand";
     comment.blank_or_comment = true;
     lines.push_back(comment);
-    CHECK(find_change(plan_for(spec, observed), ResourceKind::password_file).action ==
-          Action::no_op);
+    CHECK(change_for(spec, observed, ResourceKind::password_file).action == Action::no_op);
   }
 }
 
@@ -172,30 +169,30 @@ TEST_CASE("mode and owner drift is an update without content change", "[plan][po
   auto observed = in_sync(spec);
   SECTION("password file mode") {
     observed.password_file.file.info.mode = 0644;
-    auto change = find_change(plan_for(spec, observed), ResourceKind::password_file);
+    auto change = change_for(spec, observed, ResourceKind::password_file);
     CHECK(change.action == Action::update);
     CHECK_FALSE(change.content_changes);
     CHECK(change.reasons == std::vector<std::string>{"mode 0644 -> 0640"});
   }
   SECTION("password file owner") {
     observed.password_file.file.info.uid = 0;
-    auto change = find_change(plan_for(spec, observed), ResourceKind::password_file);
+    auto change = change_for(spec, observed, ResourceKind::password_file);
     CHECK(change.reasons == std::vector<std::string>{"owner uid 0 -> mosquitto"});
   }
   SECTION("server key group") {
     observed.pki->server_key.file.info.gid = 0;
-    auto change = find_change(plan_for(spec, observed), ResourceKind::server_key);
+    auto change = change_for(spec, observed, ResourceKind::server_key);
     CHECK(change.action == Action::update);
     CHECK(change.reasons == std::vector<std::string>{"group gid 0 -> mosquitto"});
   }
   SECTION("CA key group-readable") {
     observed.pki->ca_key.file.info.mode = 0640;
-    auto change = find_change(plan_for(spec, observed), ResourceKind::ca_key);
+    auto change = change_for(spec, observed, ResourceKind::ca_key);
     CHECK(change.reasons == std::vector<std::string>{"mode 0640 -> 0600"});
   }
   SECTION("without a broker group the password file is 0600") {
     observed.ownership.gid.reset();
-    auto change = find_change(plan_for(spec, observed), ResourceKind::password_file);
+    auto change = change_for(spec, observed, ResourceKind::password_file);
     CHECK(change.policy.mode == 0600);
     CHECK(change.reasons == std::vector<std::string>{"mode 0640 -> 0600"});
   }
@@ -261,7 +258,7 @@ TEST_CASE("broker config drift", "[plan][config]") {
   SECTION("a missing config is created") {
     observed.config.file.info = FileInfo{};
     observed.config.content.clear();
-    auto change = find_change(plan_for(spec, observed), ResourceKind::broker_config);
+    auto change = change_for(spec, observed, ResourceKind::broker_config);
     CHECK(change.action == Action::create);
     CHECK(change.desired_content.has_value());
   }

@@ -3,12 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include "spec_test_files.h"
+#include "support/temp_dir.h"
 
 namespace mosq::spec {
 namespace {
 
+using mosq::test::read_file;
 using test::header_value;
-using test::read_text;
 using test::source_path;
 using test::yaml_files;
 
@@ -57,7 +58,8 @@ crypto::DistinguishedName name(std::initializer_list<std::pair<const char*, cons
 }  // namespace
 
 TEST_CASE("the shipped example loads with every value it states", "[spec]") {
-  const Spec spec = load_spec("examples/broker.yaml", read_text(source_path("examples/broker.yaml")));
+  const Spec spec =
+      load_spec("examples/broker.yaml", read_file(source_path("examples/broker.yaml")));
 
   CHECK(spec.source_file == "examples/broker.yaml");
   CHECK(spec.version == 1);
@@ -134,12 +136,13 @@ TEST_CASE("the shipped example loads with every value it states", "[spec]") {
 }
 
 TEST_CASE("the example's first line points editors at the schema", "[spec]") {
-  const std::string text = read_text(source_path("examples/broker.yaml"));
+  const std::string text = read_file(source_path("examples/broker.yaml"));
   CHECK(text.rfind("# yaml-language-server: $schema=../schemas/broker.schema.json\n", 0) == 0);
 }
 
 TEST_CASE("a minimal plain spec gets the documented defaults", "[spec]") {
-  const Spec spec = load_spec("minimal.yaml", read_text(source_path("tests/data/good_specs/minimal-plain.yaml")));
+  const Spec spec =
+      load_spec("minimal.yaml", read_file(source_path("tests/data/good_specs/minimal-plain.yaml")));
   CHECK_FALSE(spec.broker.allow_anonymous);
   CHECK(spec.broker.unlisted_users == UnlistedUsers::remove);
   CHECK_FALSE(spec.broker.owner);
@@ -173,7 +176,8 @@ TEST_CASE("a TLS listener defaults to TLS 1.2 and no client certificates", "[spe
 }
 
 TEST_CASE("certificate defaults: file names, validity, renew window, key type", "[spec]") {
-  const Spec spec = load_spec("clients.yaml", read_text(source_path("tests/data/good_specs/clients.yaml")));
+  const Spec spec =
+      load_spec("clients.yaml", read_file(source_path("tests/data/good_specs/clients.yaml")));
   REQUIRE(spec.tls);
   const Tls& tls = *spec.tls;
   CHECK(tls.ca.cert_path == "/etc/mosquitto/certs/ca.crt");
@@ -202,7 +206,8 @@ TEST_CASE("certificate defaults: file names, validity, renew window, key type", 
 }
 
 TEST_CASE("the full spec: every field away from its default", "[spec]") {
-  const Spec spec = load_spec("full.yaml", read_text(source_path("tests/data/good_specs/full.yaml")));
+  const Spec spec =
+      load_spec("full.yaml", read_file(source_path("tests/data/good_specs/full.yaml")));
   CHECK(spec.broker.allow_anonymous);
   CHECK(spec.broker.unlisted_users == UnlistedUsers::keep);
   CHECK(spec.broker.owner == "mqtt");
@@ -247,7 +252,8 @@ TEST_CASE("the full spec: every field away from its default", "[spec]") {
 }
 
 TEST_CASE("YAML 1.1 booleans are read as a schema validator reads them", "[spec]") {
-  const Spec spec = load_spec("users.yaml", read_text(source_path("tests/data/good_specs/users-only.yaml")));
+  const Spec spec =
+      load_spec("users.yaml", read_file(source_path("tests/data/good_specs/users-only.yaml")));
   CHECK(spec.broker.allow_anonymous);  // "yes"
   REQUIRE(spec.users.size() == 2);
   CHECK(spec.users[0].name == "no");  // quoted
@@ -409,9 +415,7 @@ TEST_CASE("every good spec loads", "[spec]") {
   const auto files = yaml_files("tests/data/good_specs");
   REQUIRE(files.size() >= 3);
   for (const auto& file : files) {
-    DYNAMIC_SECTION(file.filename().string()) {
-      CHECK(load_error(read_text(file)).empty());
-    }
+    DYNAMIC_SECTION(file.filename().string()) { CHECK(load_error(read_file(file)).empty()); }
   }
 }
 
@@ -420,7 +424,7 @@ TEST_CASE("every bad spec is rejected with its expected, located message", "[spe
   REQUIRE(files.size() >= 30);
   for (const auto& file : files) {
     DYNAMIC_SECTION(file.filename().string()) {
-      const std::string text = read_text(file);
+      const std::string text = read_file(file);
       const std::string expect = header_value(text, "expect");
       REQUIRE_FALSE(expect.empty());
       REQUIRE((header_value(text, "schema") == "reject" || header_value(text, "schema") == "accept"));

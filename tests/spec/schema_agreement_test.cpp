@@ -3,57 +3,44 @@
 // reject every bad spec marked "# schema: reject". A bad spec marked
 // "# schema: accept" breaks a rule only the loader checks, and the schema
 // must indeed accept it (so the marks stay honest).
-#include <cstdio>
 #include <map>
 #include <sstream>
-#include <sys/wait.h>
 
 #include <catch2/catch.hpp>
 
 #include "spec/loader.h"
 #include "spec_test_files.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
 
 namespace mosq::spec {
 namespace {
 
+using mosq::test::ProcessResult;
+using mosq::test::read_file;
+using mosq::test::run_process_combined;
 using test::header_value;
-using test::read_text;
 using test::source_path;
 using test::yaml_files;
 
 const char* const k_python = "/usr/bin/python3";
 
-std::string shell_quote(const std::string& text) {
-  std::string quoted = "'";
-  for (const char c : text) {
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return quoted + "'";
-}
-
 // File -> "accept" or "reject", as the Python validator judges it.
 std::map<std::string, std::string> schema_verdicts(const std::vector<std::filesystem::path>& files) {
-  std::string command = std::string(k_python) + " " +
-                        shell_quote(source_path("tests/spec/validate_schema.py").string()) + " " +
-                        shell_quote(source_path("schemas/broker.schema.json").string());
+  std::vector<std::string> argv{k_python, source_path("tests/spec/validate_schema.py").string(),
+                                source_path("schemas/broker.schema.json").string()};
   for (const auto& file : files) {
-    command += " " + shell_quote(file.string());
+    argv.push_back(file.string());
   }
-  command += " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  char buffer[4096];
-  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) {
-    output.append(buffer, n);
-  }
-  const int status = ::pclose(pipe);
-  INFO(output);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
+  // Its verdicts and its errors, interleaved as written (`2>&1`).
+  const ProcessResult result = run_process_combined(argv);
+  INFO(result.out << result.err);
+  REQUIRE(result.err.empty());      // it started (and was not killed on the timeout)
+  REQUIRE(result.exit_code != -1);  // it exited, not killed by a signal
+  REQUIRE(result.exit_code == 0);
 
   std::map<std::string, std::string> verdicts;
-  std::istringstream lines(output);
+  std::istringstream lines(result.out);
   for (std::string line; std::getline(lines, line);) {
     const auto tab = line.find('\t');
     if (tab == std::string::npos) {
@@ -68,7 +55,7 @@ std::map<std::string, std::string> schema_verdicts(const std::vector<std::filesy
 
 bool loader_accepts(const std::filesystem::path& file) {
   try {
-    load_spec(file.filename().string(), read_text(file));
+    load_spec(file.filename().string(), read_file(file));
   } catch (const SpecError&) {
     return false;
   }
@@ -96,7 +83,7 @@ TEST_CASE("the schema rejects exactly the bad specs marked '# schema: reject'", 
   const auto verdicts = schema_verdicts(files);
   for (const auto& file : files) {
     DYNAMIC_SECTION(file.filename().string()) {
-      const std::string mark = header_value(read_text(file), "schema");
+      const std::string mark = header_value(read_file(file), "schema");
       REQUIRE(verdicts.count(file.string()) == 1);
       CHECK(verdicts.at(file.string()) == mark);
       CHECK_FALSE(loader_accepts(file));

@@ -1,9 +1,9 @@
-// Files the spec tests read: the example, the good and bad spec corpora.
+// Files the spec tests read: the example, the good and bad spec corpora
+// (read them with mosq::test::read_file from support/temp_dir.h).
 #pragma once
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,13 +16,6 @@ namespace mosq::spec::test {
 
 inline std::filesystem::path source_path(const std::string& relative) {
   return std::filesystem::path(MOSQ_SOURCE_DIR) / relative;
-}
-
-inline std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // The *.yaml files of a directory under the project root, sorted.

@@ -470,11 +470,6 @@ std::string file_serial(const std::string& cert_file) {
   return out.rfind("serial=", 0) == 0 ? out.substr(7) : out;
 }
 
-std::string describe(const ProcessResult& r) {
-  return "exit " + std::to_string(r.exit_code) + "\n--- stdout ---\n" + r.out +
-         "\n--- stderr ---\n" + r.err;
-}
-
 std::string date_in_days(int days) {
   std::time_t t = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
   std::tm tm{};

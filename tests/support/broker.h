@@ -177,9 +177,6 @@ bool eventually(F attempt, int timeout_ms = 5000);
 std::string served_serial(int port);
 std::string file_serial(const std::string& cert_file);
 
-// One line for a failed assertion: exit code, stdout, stderr.
-std::string describe(const ProcessResult& r);
-
 // YYYY-MM-DD, days from today (UTC).
 std::string date_in_days(int days);
 

@@ -1,21 +1,14 @@
 #include "support/integration.h"
 
 #include <openssl/evp.h>
+#include <sys/stat.h>
 
+#include <catch2/catch.hpp>
 #include <ctime>
 #include <sstream>
 #include <stdexcept>
 
 namespace mosq::test {
-
-std::string describe(const ProcessResult& result) {
-  return "exit " + std::to_string(result.exit_code) + "\n--- stdout\n" + result.out +
-         "--- stderr\n" + result.err;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // --- SpecYaml -----------------------------------------------------------------------
 
@@ -112,6 +105,12 @@ ProcessResult Tree::run(std::vector<std::string> args,
   return run_tool(args, merged);
 }
 
+void Tree::apply_ok(std::vector<std::string> args) const {
+  auto r = run(std::move(args));
+  INFO(describe(r));
+  REQUIRE(r.exit_code == 0);
+}
+
 // --- openssl -------------------------------------------------------------------------
 
 ProcessResult openssl(const std::vector<std::string>& args) {
@@ -177,6 +176,12 @@ std::int64_t cert_not_before(const std::string& cert) {
   return parse_openssl_date(
       checked(openssl({"x509", "-in", cert, "-noout", "-startdate"}), "openssl x509 -startdate"),
       "notBefore");
+}
+
+mode_t mode_of(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_mode & 07777;
 }
 
 std::string iso_time(std::int64_t unix_seconds) {

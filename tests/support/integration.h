@@ -3,6 +3,8 @@
 // and an independent check of Mosquitto password hashes.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -11,12 +13,10 @@
 
 #include "support/process.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 #include "support/tree_snapshot.h"
 
 namespace mosq::test {
-
-// "exit 2\n--- stdout\n...\n--- stderr\n..." for failure messages.
-std::string describe(const ProcessResult& result);
 
 // One certificate's part of the spec (CA, server or client).
 struct CertYaml {
@@ -79,6 +79,9 @@ class Tree {
   ProcessResult apply(const std::map<std::string, std::string>& extra_env = {}) const {
     return run({}, extra_env);
   }
+  // Runs args (apply unless they say otherwise) and REQUIREs exit 0, with
+  // the run's output in the failure message.
+  void apply_ok(std::vector<std::string> args = {}) const;
   ProcessResult plan(const std::map<std::string, std::string>& extra_env = {}) const {
     return run({"--plan"}, extra_env);
   }
@@ -105,6 +108,10 @@ std::string key_public_key(const std::string& key, const std::string& passphrase
 std::int64_t cert_not_after(const std::string& cert);
 std::int64_t cert_not_before(const std::string& cert);
 
+// --- files -----------------------------------------------------------------------
+// Permission bits (& 07777) of path; REQUIREs that it can be stat'ed.
+mode_t mode_of(const std::string& path);
+
 // "2031-05-04T10:11:12Z"
 std::string iso_time(std::int64_t unix_seconds);
 std::int64_t unix_now();
@@ -115,7 +122,5 @@ std::string hash_of(const std::string& password_file_content, const std::string&
 std::vector<std::string> users_in(const std::string& password_file_content);
 // Independent check (OpenSSL PBKDF2, not the tool's code) of a $7$ hash.
 bool verifies(const std::string& hash, const std::string& password);
-
-bool contains(const std::string& haystack, const std::string& needle);
 
 }  // namespace mosq::test

@@ -4,6 +4,7 @@
 
 #include "broker/config_render.h"
 #include "plan/file_policy.h"
+#include "plan/planner.h"
 
 namespace mosq::test {
 namespace {
@@ -170,11 +171,20 @@ observe::Observed in_sync(const spec::Spec& spec) {
   return o;
 }
 
+plan::Plan plan_for(const spec::Spec& spec, const observe::Observed& observed, std::int64_t now) {
+  return plan::make_plan(spec, observed, now);
+}
+
 const plan::Change& find_change(const plan::Plan& plan, plan::ResourceKind kind) {
   for (const auto& change : plan.changes) {
     if (change.kind == kind) return change;
   }
   throw std::runtime_error("no change of that kind in the plan");
+}
+
+plan::Change change_for(const spec::Spec& spec, const observe::Observed& observed,
+                        plan::ResourceKind kind, std::int64_t now) {
+  return find_change(plan_for(spec, observed, now), kind);
 }
 
 bool has_reason(const plan::Change& change, const std::string& fragment) {

@@ -22,7 +22,14 @@ observe::Observed in_sync(const spec::Spec& spec);  // as observe() would see a 
 crypto::PasswordHash fake_hash(unsigned char fill = 1);
 broker::PasswordLine password_line(int number, const std::string& user, const crypto::PasswordHash& hash);
 
+// plan::make_plan(spec, observed, now).
+plan::Plan plan_for(const spec::Spec& spec, const observe::Observed& observed,
+                    std::int64_t now = k_now);
+
 const plan::Change& find_change(const plan::Plan& plan, plan::ResourceKind kind);
+// find_change(plan_for(spec, observed, now), kind), copied out of the temporary plan.
+plan::Change change_for(const spec::Spec& spec, const observe::Observed& observed,
+                        plan::ResourceKind kind, std::int64_t now = k_now);
 bool has_reason(const plan::Change& change, const std::string& fragment);
 
 }  // namespace mosq::test

@@ -15,8 +15,12 @@ extern char** environ;
 
 namespace mosq::test {
 
-ProcessResult run_process(const std::vector<std::string>& argv,
-                          const std::map<std::string, std::string>& env, int timeout_seconds) {
+namespace {
+
+// combined: stderr goes to stdout's pipe (result.out gets both).
+ProcessResult spawn_and_collect(const std::vector<std::string>& argv,
+                                const std::map<std::string, std::string>& env, int timeout_seconds,
+                                bool combined) {
   std::map<std::string, std::string> merged;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string kv = *e;
@@ -40,30 +44,31 @@ ProcessResult run_process(const std::vector<std::string>& argv,
   for (auto& s : args) argp.push_back(s.data());
   argp.push_back(nullptr);
 
-  int out_pipe[2], err_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+  int out_pipe[2], err_pipe[2] = {-1, -1};
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || (!combined && ::pipe2(err_pipe, O_CLOEXEC) != 0)) {
     throw std::runtime_error("pipe failed");
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  posix_spawn_file_actions_adddup2(&actions, combined ? out_pipe[1] : err_pipe[1], 2);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   pid_t pid = 0;
   int rc = ::posix_spawnp(&pid, argp[0], &actions, nullptr, argp.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
+  if (!combined) ::close(err_pipe[1]);
   ProcessResult result;
   if (rc != 0) {
     ::close(out_pipe[0]);
-    ::close(err_pipe[0]);
+    if (!combined) ::close(err_pipe[0]);
     result.err = "cannot start " + argv.front() + ": " + std::strerror(rc);
     return result;
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  // poll() skips a negative fd: in combined mode there is no stderr pipe.
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  int open_count = 2;
+  int open_count = combined ? 1 : 2;
   bool timed_out = false;
   while (open_count > 0) {
     if (std::chrono::steady_clock::now() > deadline) {
@@ -95,11 +100,29 @@ ProcessResult run_process(const std::vector<std::string>& argv,
   return result;
 }
 
+}  // namespace
+
+ProcessResult run_process(const std::vector<std::string>& argv,
+                          const std::map<std::string, std::string>& env, int timeout_seconds) {
+  return spawn_and_collect(argv, env, timeout_seconds, false);
+}
+
+ProcessResult run_process_combined(const std::vector<std::string>& argv,
+                                   const std::map<std::string, std::string>& env,
+                                   int timeout_seconds) {
+  return spawn_and_collect(argv, env, timeout_seconds, true);
+}
+
 ProcessResult run_tool(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env) {
   std::vector<std::string> argv{MOSQ_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, env);
+}
+
+std::string describe(const ProcessResult& result) {
+  return "exit " + std::to_string(result.exit_code) + "\n--- stdout\n" + result.out +
+         "--- stderr\n" + result.err;
 }
 
 }  // namespace mosq::test

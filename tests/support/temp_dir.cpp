@@ -30,6 +30,13 @@ std::string TempDir::operator/(const std::string& relative) const {
   return m_path + "/" + relative;
 }
 
+std::string TempDir::write(const std::string& relative, const std::string& content,
+                           unsigned mode) const {
+  const std::string path = *this / relative;
+  write_file(path, content, mode);
+  return path;
+}
+
 void write_file(const std::string& path, const std::string& content, unsigned mode) {
   make_dirs(boost::filesystem::path(path).parent_path().string());
   {

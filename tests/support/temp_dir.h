@@ -15,6 +15,9 @@ class TempDir {
 
   const std::string& path() const { return m_path; }
   std::string operator/(const std::string& relative) const;
+  // write_file(*this / relative, content, mode); returns that path.
+  std::string write(const std::string& relative, const std::string& content,
+                    unsigned mode = 0644) const;
 
  private:
   std::string m_path;
