@@ -110,10 +110,16 @@ TEST_CASE("interop: a password file written by mosquitto_passwd is adopted byte 
 
   Broker broker(site.broker_dir(), site.conf_d(), {port});
   std::string why;
-  CHECK(mqtt_exchange(plain_client(port, "user1", "user1-Pw-1"), "interop/user1", &why));
-  INFO(why);
-  CHECK(mqtt_exchange(plain_client(port, "sensor-7", "sensor-7-Pw-2"), "interop/sensor", &why));
-  INFO(why);
+  {
+    const bool exchanged = mqtt_exchange(plain_client(port, "user1", "user1-Pw-1"), "interop/user1", &why);
+    INFO(why);
+    CHECK(exchanged);
+  }
+  {
+    const bool exchanged = mqtt_exchange(plain_client(port, "sensor-7", "sensor-7-Pw-2"), "interop/sensor", &why);
+    INFO(why);
+    CHECK(exchanged);
+  }
   CHECK(refused(plain_client(port, "user1", "user1-Pw-X")));
 }
 
@@ -171,11 +177,17 @@ TEST_CASE("interop: a legacy $6$ line verifies in the broker and in mosq-reconci
 
     Broker broker(site.broker_dir(), site.conf_d(), {port});
     std::string why;
-    CHECK(mqtt_exchange(plain_client(port, "legacy", "legacy-Pw-6"), "interop/legacy", &why));
-    INFO(why);
+    {
+      const bool exchanged = mqtt_exchange(plain_client(port, "legacy", "legacy-Pw-6"), "interop/legacy", &why);
+      INFO(why);
+      CHECK(exchanged);
+    }
     CHECK(refused(plain_client(port, "legacy", "legacy-Pw-7")));
-    CHECK(mqtt_exchange(plain_client(port, "hashed", "hashed-Pw-6"), "interop/hashed", &why));
-    INFO(why);
+    {
+      const bool exchanged = mqtt_exchange(plain_client(port, "hashed", "hashed-Pw-6"), "interop/hashed", &why);
+      INFO(why);
+      CHECK(exchanged);
+    }
     CHECK(refused(plain_client(port, "hashed", "legacy-Pw-6")));
     INFO(broker.log());
     CHECK(broker.log().find("removing entry") == std::string::npos);
