@@ -35,22 +35,17 @@ bool send_sighup(const spec::Spec& spec, FileSystem& fs, const Root& root, Apply
     report.done.push_back("broker not running (no pid file " + path + "): nothing to reload");
     return false;
   }
-  long pid = 0;
-  try {
-    pid = std::stol(pid_text.content);
-  } catch (const std::exception&) {
-    throw Error(path + ": does not hold a process id");
-  }
-  if (pid <= 1) throw Error(path + ": does not hold a usable process id");
-  if (::kill(static_cast<pid_t>(pid), SIGHUP) != 0) {
+  const std::optional<pid_t> pid = observe::parse_pid(pid_text.content);
+  if (!pid) throw Error(path + ": does not hold a usable process id");
+  if (::kill(*pid, SIGHUP) != 0) {
     if (errno == ESRCH) {
-      report.done.push_back("broker not running (pid " + std::to_string(pid) +
+      report.done.push_back("broker not running (pid " + std::to_string(*pid) +
                             " from " + path + " is gone): nothing to reload");
       return false;
     }
-    throw Error("cannot send SIGHUP to pid " + std::to_string(pid) + ": " + std::strerror(errno));
+    throw Error("cannot send SIGHUP to pid " + std::to_string(*pid) + ": " + std::strerror(errno));
   }
-  report.done.push_back("sent SIGHUP to the broker (pid " + std::to_string(pid) + ")");
+  report.done.push_back("sent SIGHUP to the broker (pid " + std::to_string(*pid) + ")");
   return true;
 }
 

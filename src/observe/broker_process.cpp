@@ -14,17 +14,6 @@
 namespace mosq::observe {
 namespace {
 
-std::optional<pid_t> parse_pid(const std::string& text) {
-  try {
-    size_t used = 0;
-    long value = std::stol(text, &used);
-    if (value <= 1) return std::nullopt;
-    return static_cast<pid_t>(value);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 
 // Start time of a process in seconds since boot: field 22 of
@@ -50,6 +39,16 @@ std::optional<double> process_start_boot_seconds(pid_t pid) {
 }
 
 }  // namespace
+
+std::optional<pid_t> parse_pid(const std::string& text) {
+  try {
+    long value = std::stol(text);
+    if (value <= 1) return std::nullopt;
+    return static_cast<pid_t>(value);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
 
 double boot_clock_seconds() {
   timespec ts{};

@@ -2,6 +2,11 @@
 // started, and whether a restart an earlier apply asked for has happened.
 #pragma once
 
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
 #include "observe/observed.h"
 #include "spec/spec.h"
 #include "util/file_system.h"
@@ -11,6 +16,9 @@ namespace mosq::observe {
 
 ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& fs,
                                       const Root& root);
+
+// The process id a pid file holds, or nullopt (garbage, <= 1).
+std::optional<pid_t> parse_pid(const std::string& text);
 
 // Seconds since boot (CLOCK_BOOTTIME, what /proc start times count) and
 // this boot's id (/proc/sys/kernel/random/boot_id).

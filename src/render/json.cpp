@@ -1,5 +1,6 @@
 #include "render/json.h"
 
+#include "plan/file_policy.h"
 #include "plan/pki_plan.h"
 
 namespace mosq::render {
@@ -51,11 +52,7 @@ nlohmann::json change_json(const plan::Change& c) {
       {"reasons", c.reasons},
       {"content_changes", c.content_changes},
       {"broker_effect", std::string(effect_name(c.effect))},
-      {"mode", [&] {
-         char buf[8];
-         std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(c.policy.mode));
-         return std::string(buf);
-       }()},
+      {"mode", plan::octal_mode(c.policy.mode)},
   };
   if (c.kind == plan::ResourceKind::password_file) {
     nlohmann::json users = nlohmann::json::array();

@@ -10,19 +10,13 @@
 #include <random>
 
 #include "util/error.h"
+#include "util/root.h"
 #include "util/unique_fd.h"
 
 namespace mosq {
 namespace {
 
 std::string errno_text(int err) { return std::strerror(err); }
-
-std::string dir_of(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
 
 std::string base_of(const std::string& path) {
   auto slash = path.find_last_of('/');
@@ -99,7 +93,7 @@ class RealFileSystem : public FileSystem {
 
   void write_atomic(const std::string& path, std::string_view content,
                     const FilePolicy& policy) override {
-    const std::string dir = dir_of(path);
+    const std::string dir = parent_path(path);
     std::random_device rd;
     std::string tmp;
     UniqueFd fd;
@@ -156,7 +150,7 @@ class RealFileSystem : public FileSystem {
       if (::chmod(partial.c_str(), mode) != 0) {
         throw Error(partial + ": cannot set mode: " + errno_text(errno));
       }
-      fsync_directory(dir_of(partial));
+      fsync_directory(parent_path(partial));
     }
   }
 
