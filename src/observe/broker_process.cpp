@@ -110,7 +110,6 @@ ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& 
   if (state.status != ReadStatus::ok) return broker;
   auto pending = parse_state(state.content);
   if (!pending) return broker;
-  broker.state_records_restart = true;
   // Done once the broker has stopped (it reads the new config when it
   // starts) or has started since the restart was asked for.
   const bool stopped = broker.pid_file_configured && !broker.pid;

@@ -105,7 +105,6 @@ struct ObservedBroker {
   // Recorded by an earlier apply and not yet done (the broker has not
   // restarted since). Cleared once the broker restarted or stopped.
   std::optional<PendingRestart> pending_restart;
-  bool state_records_restart = false;  // the state file still records one
 };
 
 struct Observed {

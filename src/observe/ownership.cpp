@@ -73,8 +73,4 @@ bool broker_can_enter(const Ownership& ownership, const FileInfo& dir) {
   return permits(ownership, dir, S_IXUSR, S_IXGRP, S_IXOTH);
 }
 
-bool broker_can_read(const Ownership& ownership, const FileInfo& file) {
-  return permits(ownership, file, S_IRUSR, S_IRGRP, S_IROTH);
-}
-
 }  // namespace mosq::observe

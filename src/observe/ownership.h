@@ -11,8 +11,7 @@ namespace mosq::observe {
 Ownership resolve_ownership(const spec::Broker& broker);
 
 // Whether a broker running as `ownership`'s user could enter a directory
-// with this metadata (search permission), or read a file with it.
+// with this metadata (search permission).
 bool broker_can_enter(const Ownership& ownership, const FileInfo& dir);
-bool broker_can_read(const Ownership& ownership, const FileInfo& file);
 
 }  // namespace mosq::observe

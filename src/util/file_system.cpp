@@ -168,12 +168,6 @@ class RealFileSystem : public FileSystem {
     }
   }
 
-  void remove(const std::string& path) override {
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-      throw Error(path + ": cannot remove: " + errno_text(errno));
-    }
-  }
-
   std::unique_ptr<FileLock> lock(const std::string& path, LockWait wait) override {
     // A directory (the root) is locked through a read-only descriptor.
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

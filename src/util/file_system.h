@@ -68,7 +68,6 @@ class FileSystem {
   virtual void change_mode(const std::string& path, mode_t mode) = 0;
   virtual void change_owner(const std::string& path, std::optional<uid_t> uid,
                             std::optional<gid_t> gid) = 0;
-  virtual void remove(const std::string& path) = 0;
   // An exclusive advisory lock (flock) on path, created 0600 if missing.
   virtual std::unique_ptr<FileLock> lock(const std::string& path, LockWait wait) = 0;
 };
