@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/openssl_cli.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 #include "support/text.h"
@@ -17,19 +18,11 @@ using mosq::test::contains;
 using mosq::test::describe;
 using mosq::test::ProcessResult;
 using mosq::test::read_file;
-using mosq::test::run_process_combined;
+using mosq::test::all_key_types;
+using mosq::test::openssl_combined;
 using mosq::test::TempDir;
 
 namespace {
-
-const std::vector<KeyType> k_all_types{KeyType::rsa2048, KeyType::rsa3072, KeyType::rsa4096,
-                                       KeyType::ec_p256, KeyType::ec_p384, KeyType::ed25519};
-
-// `openssl args...`, stdout and stderr together in out.
-ProcessResult openssl(std::vector<std::string> args) {
-  args.insert(args.begin(), "openssl");
-  return run_process_combined(args);
-}
 
 // Keys are cached per (type, slot): RSA 4096 generation is slow.
 const PrivateKey& key_for(KeyType type, int slot) {
@@ -89,7 +82,7 @@ Pki make_pki(KeyType type) {
 std::string openssl_field(const std::string& cert_file, const std::vector<std::string>& options) {
   std::vector<std::string> args{"x509", "-noout", "-in", cert_file};
   args.insert(args.end(), options.begin(), options.end());
-  const ProcessResult result = openssl(args);
+  const ProcessResult result = openssl_combined(args);
   REQUIRE(result.exit_code == 0);
   const std::size_t equals = result.out.find('=');
   REQUIRE(equals != std::string::npos);
@@ -102,7 +95,7 @@ std::string openssl_field(const std::string& cert_file, const std::vector<std::s
 
 std::string text_of(const std::string& cert_file) {
   const ProcessResult result =
-      openssl({"x509", "-text", "-noout", "-nameopt", "utf8", "-in", cert_file});
+      openssl_combined({"x509", "-text", "-noout", "-nameopt", "utf8", "-in", cert_file});
   REQUIRE(result.exit_code == 0);
   return result.out;
 }
@@ -112,7 +105,7 @@ std::string text_of(const std::string& cert_file) {
 TEST_CASE("openssl verify accepts issued server and client certificates for every key type",
           "[crypto][certificate][openssl]") {
   TempDir dir;
-  for (KeyType type : k_all_types) {
+  for (KeyType type : all_key_types()) {
     const std::string name(key_type_name(type));
     INFO(name);
     const Pki pki = make_pki(type);
@@ -120,7 +113,7 @@ TEST_CASE("openssl verify accepts issued server and client certificates for ever
     const std::string server = dir.write(name + "-server.pem", pki.server.to_pem());
     const std::string client = dir.write(name + "-client.pem", pki.client.to_pem());
     const auto verify = [&](const std::string& purpose, const std::string& cert) {
-      return openssl({"verify", "-x509_strict", "-CAfile", ca, "-purpose", purpose, cert});
+      return openssl_combined({"verify", "-x509_strict", "-CAfile", ca, "-purpose", purpose, cert});
     };
 
     const ProcessResult server_ok = verify("sslserver", server);
@@ -173,9 +166,9 @@ TEST_CASE("openssl x509 -text shows each profile's extensions", "[crypto][certif
   CHECK(contains(server, "Subject: C=JP, O=FicusOnline, CN=mqtt.example.com"));
   // The authority key id is the CA's subject key id.
   const ProcessResult ca_ski =
-      openssl({"x509", "-noout", "-ext", "subjectKeyIdentifier", "-in", ca_file});
+      openssl_combined({"x509", "-noout", "-ext", "subjectKeyIdentifier", "-in", ca_file});
   const ProcessResult server_aki =
-      openssl({"x509", "-noout", "-ext", "authorityKeyIdentifier", "-in", server_file});
+      openssl_combined({"x509", "-noout", "-ext", "authorityKeyIdentifier", "-in", server_file});
   const std::string ski_hex = ca_ski.out.substr(ca_ski.out.find('\n') + 1);
   REQUIRE(ski_hex.size() > 40);
   CHECK(contains(server_aki.out, ski_hex.substr(ski_hex.find_first_not_of(' '))));
@@ -284,7 +277,7 @@ TEST_CASE("signed_by needs the issuer's name and its key", "[crypto][certificate
   CHECK(X509_verify(pki.server.get(), X509_get0_pubkey(renamed.get())) == 1);
   CHECK_FALSE(pki.server.signed_by(renamed));
 
-  CHECK(openssl({"verify", "-CAfile", dir.write("ca.pem", pki.ca.to_pem()),
+  CHECK(openssl_combined({"verify", "-CAfile", dir.write("ca.pem", pki.ca.to_pem()),
                  dir.write("forged.pem", forged.to_pem())})
             .exit_code != 0);
 }
@@ -318,7 +311,7 @@ TEST_CASE("a UTF-8 subject round-trips", "[crypto][certificate][openssl]") {
   CHECK(same_name(facts.subject, request.subject));
 
   const ProcessResult subject =
-      openssl({"x509", "-noout", "-subject", "-nameopt", "utf8,sep_comma_plus", "-in",
+      openssl_combined({"x509", "-noout", "-subject", "-nameopt", "utf8,sep_comma_plus", "-in",
                dir.write("ca.pem", ca.to_pem())});
   CHECK(
       contains(subject.out,
@@ -344,7 +337,7 @@ TEST_CASE("a v1 certificate from openssl x509 -req", "[crypto][certificate][open
        dir / "legacy.pem"},
   };
   for (const auto& step : steps) {
-    const ProcessResult made = openssl(step);
+    const ProcessResult made = openssl_combined(step);
     INFO(describe(made));
     REQUIRE(made.exit_code == 0);
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "support/openssl_cli.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 #include "support/text.h"
@@ -16,21 +17,12 @@ using mosq::Secret;
 using namespace mosq::crypto;
 using mosq::test::ProcessResult;
 using mosq::test::read_file;
-using mosq::test::run_process_combined;
+using mosq::test::all_key_types;
+using mosq::test::openssl_combined;
 using mosq::test::starts_with;
 using mosq::test::TempDir;
 
 namespace {
-
-const std::vector<KeyType> k_all_types{KeyType::rsa2048, KeyType::rsa3072, KeyType::rsa4096,
-                                       KeyType::ec_p256, KeyType::ec_p384, KeyType::ed25519};
-
-// `openssl args...` (stdin /dev/null, so nothing can prompt), stdout and
-// stderr together in out.
-ProcessResult openssl(std::vector<std::string> args) {
-  args.insert(args.begin(), "openssl");
-  return run_process_combined(args);
-}
 
 // One key per type for the whole file: RSA 4096 generation is slow.
 const PrivateKey& shared_key(KeyType type) {
@@ -45,10 +37,10 @@ const PrivateKey& shared_key(KeyType type) {
 // What `openssl pkey` says the public key's fingerprint is.
 std::string openssl_fingerprint(const std::string& key_file, const std::string& passphrase) {
   const std::string der_file = key_file + ".pub.der";
-  REQUIRE(openssl({"pkey", "-in", key_file, "-passin", "pass:" + passphrase, "-pubout", "-outform",
+  REQUIRE(openssl_combined({"pkey", "-in", key_file, "-passin", "pass:" + passphrase, "-pubout", "-outform",
                    "DER", "-out", der_file})
               .exit_code == 0);
-  const ProcessResult digest = openssl({"dgst", "-sha256", "-r", der_file});
+  const ProcessResult digest = openssl_combined({"dgst", "-sha256", "-r", der_file});
   REQUIRE(digest.exit_code == 0);
   return digest.out.substr(0, digest.out.find(' '));
 }
@@ -74,7 +66,7 @@ std::string expected_description(KeyType type) {
 }  // namespace
 
 TEST_CASE("generated keys report their type, description and fingerprint", "[crypto][key]") {
-  for (KeyType type : k_all_types) {
+  for (KeyType type : all_key_types()) {
     INFO(key_type_name(type));
     const PrivateKey& key = shared_key(type);
     REQUIRE(key.type() == type);
@@ -90,7 +82,7 @@ TEST_CASE("generated keys report their type, description and fingerprint", "[cry
 }
 
 TEST_CASE("every key type round-trips through plain PKCS#8 PEM", "[crypto][key]") {
-  for (KeyType type : k_all_types) {
+  for (KeyType type : all_key_types()) {
     INFO(key_type_name(type));
     const PrivateKey& key = shared_key(type);
     const Secret pem = key.to_pem(nullptr);
@@ -111,7 +103,7 @@ TEST_CASE("every key type round-trips through plain PKCS#8 PEM", "[crypto][key]"
 TEST_CASE("every key type round-trips through encrypted PKCS#8 PEM", "[crypto][key]") {
   const Secret passphrase("correct horse 東京 battery");
   const Secret wrong("correct horse 東京 battery!");
-  for (KeyType type : k_all_types) {
+  for (KeyType type : all_key_types()) {
     INFO(key_type_name(type));
     const PrivateKey& key = shared_key(type);
     const Secret pem = key.to_pem(&passphrase);
@@ -187,7 +179,7 @@ TEST_CASE("passphrase limits", "[crypto][key]") {
 TEST_CASE("the openssl command reads our PEM with the same public key", "[crypto][key][openssl]") {
   TempDir dir;
   const Secret passphrase("s3cret-pass");
-  for (KeyType type : k_all_types) {
+  for (KeyType type : all_key_types()) {
     const std::string name(key_type_name(type));
     INFO(name);
     const PrivateKey& key = shared_key(type);
@@ -195,15 +187,15 @@ TEST_CASE("the openssl command reads our PEM with the same public key", "[crypto
     const std::string encrypted_file =
         dir.write(name + ".enc.pem", key.to_pem(&passphrase).reveal());
 
-    CHECK(openssl({"pkey", "-noout", "-in", plain_file}).exit_code == 0);
-    CHECK(openssl({"pkey", "-noout", "-in", encrypted_file, "-passin", "pass:s3cret-pass"})
+    CHECK(openssl_combined({"pkey", "-noout", "-in", plain_file}).exit_code == 0);
+    CHECK(openssl_combined({"pkey", "-noout", "-in", encrypted_file, "-passin", "pass:s3cret-pass"})
               .exit_code == 0);
-    CHECK(openssl({"pkey", "-noout", "-in", encrypted_file, "-passin", "pass:wrong"}).exit_code !=
+    CHECK(openssl_combined({"pkey", "-noout", "-in", encrypted_file, "-passin", "pass:wrong"}).exit_code !=
           0);
     CHECK(openssl_fingerprint(plain_file, "none") == key.public_key_fingerprint());
     CHECK(openssl_fingerprint(encrypted_file, "s3cret-pass") == key.public_key_fingerprint());
 
-    const ProcessResult asn1 = openssl({"asn1parse", "-in", encrypted_file});
+    const ProcessResult asn1 = openssl_combined({"asn1parse", "-in", encrypted_file});
     CHECK(asn1.out.find("aes-256-cbc") != std::string::npos);
   }
 }
@@ -230,7 +222,7 @@ TEST_CASE("keys written by openssl genrsa -des3 load", "[crypto][key][openssl]")
   };
   for (const Made& m : made) {
     INFO(m.label);
-    REQUIRE(openssl(m.openssl_args).exit_code == 0);
+    REQUIRE(openssl_combined(m.openssl_args).exit_code == 0);
     const std::string path = dir / (m.label + ".pem");
     const Secret pem(read_file(path));
     REQUIRE(pem.reveal().find(m.marker) != std::string::npos);
@@ -278,7 +270,7 @@ TEST_CASE("other formats and key types from the openssl command", "[crypto][key]
     const std::string path = dir / (m.label + ".pem");
     std::vector<std::string> args = m.openssl_args;
     std::replace(args.begin(), args.end(), std::string("%s"), path);
-    REQUIRE(openssl(args).exit_code == 0);
+    REQUIRE(openssl_combined(args).exit_code == 0);
     const KeyLoadResult loaded = load_private_key(Secret(read_file(path)), nullptr);
     REQUIRE(loaded.status == KeyLoadStatus::ok);
     CHECK_FALSE(loaded.encrypted);
