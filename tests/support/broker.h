@@ -42,10 +42,14 @@ struct BrokerStartError : std::runtime_error {
 //   <dir>/mosquitto.pid  <dir>/mosquitto.log  <dir>/stderr.log
 // <dir> is made the mosquitto user's when the test runs as root (the broker
 // drops to that user before writing its pid file and log). The constructor
-// returns once the pid file names it and every port listens (at most ~5 s;
-// checked in /proc/net/tcp, as a probing connection would put an aborted
-// TLS handshake in the log) and throws
-// BrokerStartError, with the log, when the broker exits or does not get there.
+// returns once the broker is running: the pid file names it, its log has a
+// new "mosquitto version X running" line (logged after every listener and
+// its TLS settings were set up; 2.0.11 listens on a port before it rejects
+// a bad tls_version, so a listening port alone proves nothing) and every
+// port listens (seen in /proc/net/tcp: a probing connection would put an
+// aborted TLS handshake in the log). It throws BrokerStartError, with the
+// log, as soon as the broker exits, or when it is not running within 30 s:
+// a test that expects a failed start therefore waits for the exit.
 // The destructor stops it by PID: SIGTERM, then SIGKILL, and waits.
 class Broker {
  public:
@@ -79,6 +83,7 @@ class Broker {
   void start();
   void stop();
   void wait_ready();
+  int running_lines() const;
 
   std::string m_dir;
   std::string m_include_dir;
@@ -88,6 +93,7 @@ class Broker {
   std::string m_log_file;
   std::string m_stderr_file;
   pid_t m_pid = -1;
+  int m_running_lines = 0;  // "running" lines in the log when last ready
 };
 
 // A temp tree for one test. The spec names absolute paths inside it
@@ -167,9 +173,10 @@ ProcessResult mqtt_receive(const Client& client, const std::string& topic);
 // `client`; true when the subscriber printed it. why gets the clients' output.
 bool mqtt_exchange(const Client& client, const std::string& topic, std::string* why = nullptr);
 
-// Polls `attempt` every 100 ms until it returns true or timeout_ms passes.
+// Polls `attempt` every 100 ms until it returns true or timeout_ms passes
+// (generous: under ctest -j8 on two cores one client run can take seconds).
 template <typename F>
-bool eventually(F attempt, int timeout_ms = 5000);
+bool eventually(F attempt, int timeout_ms = 20000);
 
 // The serial (hex, as `openssl x509 -serial` prints it, without "serial=")
 // of the certificate the server on 127.0.0.1:port presents (openssl s_client
