@@ -39,7 +39,7 @@ std::string spec_for(int users, const std::string& secrets_dir) {
 
 int run_tool(const std::vector<std::string>& args) {
   std::ostringstream out, err;
-  return mosq::cli::run(args, mosq::real_file_system(), mosq::observe::process_environment(), out,
+  return mosq::cli::run(args, mosq::real_file_system(), mosq::real_host(), mosq::observe::process_environment(), out,
                         err, false);
 }
 

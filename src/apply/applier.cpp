@@ -59,12 +59,10 @@ std::string past_tense(plan::Action action) {
   return "changed";
 }
 
-}  // namespace
-
-ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
-                       const observe::ResolvedSecrets& secrets, FileSystem& fs, const Root& root,
-                       std::int64_t now) {
-  ApplyReport report;
+// Writes each change in order; throws at the first failure, with what
+// was written before it in report.
+void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
+                   FileSystem& fs, const Root& root, std::int64_t now, ApplyReport& report) {
   PkiIssuer issuer(spec, secrets, fs, root, now);
   for (const plan::Change& change : plan.changes) {
     if (!change.changes()) continue;
@@ -89,10 +87,50 @@ ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
           break;
       }
     }
+    ++report.files_written;
     report.done.push_back(past_tense(change.action) + " " +
                           std::string(plan::resource_label(change.kind)) + " " + change.path);
   }
-  notify_broker(plan, spec, fs, root, report);
+}
+
+// The plan as far as apply got: changes not written become no-ops, and
+// the broker is asked only for what the written ones need.
+plan::Plan written_part(const plan::Plan& plan, std::size_t written) {
+  plan::Plan part = plan;
+  bool reload = false, restart = false;
+  std::size_t seen = 0;
+  for (plan::Change& change : part.changes) {
+    if (!change.changes()) continue;
+    if (seen++ >= written) {
+      change.action = plan::Action::no_op;
+      continue;
+    }
+    reload = reload || change.effect == plan::BrokerEffect::reload;
+    restart = restart || change.effect == plan::BrokerEffect::restart;
+  }
+  part.reload_needed = plan.reload_needed && (reload || restart);
+  if (!restart) part.restart_reasons.clear();
+  return part;
+}
+
+}  // namespace
+
+ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
+                       const observe::ResolvedSecrets& secrets, FileSystem& fs, Host& host, const Root& root,
+                       const observe::EnvLookup& env, std::int64_t now) {
+  ApplyReport report;
+  try {
+    write_changes(plan, spec, secrets, fs, root, now, report);
+  } catch (const Error& e) {
+    report.error = e.what();
+  }
+  const bool complete = !report.error;
+  if (!complete && report.files_written == 0) return report;  // nothing for the broker to see
+  try {
+    notify_broker(complete ? plan : written_part(plan, report.files_written), spec, fs, host, root, env, report);
+  } catch (const Error& e) {
+    report.error = report.error ? *report.error + "\n" + e.what() : std::string(e.what());
+  }
   return report;
 }
 

@@ -3,7 +3,9 @@
 // (another run got there first). Writes are atomic with final modes.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@
 #include "plan/plan.h"
 #include "spec/spec.h"
 #include "util/file_system.h"
+#include "util/host.h"
 #include "util/root.h"
 
 namespace mosq::apply {
@@ -20,12 +23,20 @@ struct ApplyReport {
   std::vector<std::string> warnings;  // a restart that could not be done, ...
   bool reloaded = false;
   bool restarted = false;
+  std::size_t files_written = 0;      // files changed (content, mode or owner)
+  // Set when apply stopped half way (stale plan, ENOSPC, a hook failed):
+  // what was done before it is still in `done`, and the broker was still
+  // told to reload what had been written.
+  std::optional<std::string> error;
+
+  bool changed() const { return files_written > 0 || reloaded || restarted; }
 };
 
-// Throws Error (stale plan, write failure, hook failure). Files written
-// before a failure stay written (each is whole); a re-run converges.
+// Never throws for a failure while writing or notifying: the report says
+// what was done and the error. Files written before a failure stay
+// written (each is whole); a re-run converges.
 ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
-                       const observe::ResolvedSecrets& secrets, FileSystem& fs, const Root& root,
-                       std::int64_t now);
+                       const observe::ResolvedSecrets& secrets, FileSystem& fs, Host& host, const Root& root,
+                       const observe::EnvLookup& env, std::int64_t now);
 
 }  // namespace mosq::apply

@@ -1,6 +1,9 @@
 #include "broker/config_render.h"
 
+#include <initializer_list>
 #include <sstream>
+
+#include "util/error.h"
 
 namespace mosq::broker {
 namespace {
@@ -14,26 +17,63 @@ std::string trim(const std::string& s) {
   return s.substr(begin, end - begin + 1);
 }
 
+// The second net under the spec reader's rule: a value that would break
+// its line (a line break or any control character, blanks Mosquitto trims,
+// nothing at all) is never written.
+class ConfigLines {
+ public:
+  void comment(const std::string& text) { m_out << "# " << text << "\n"; }
+  void blank() { m_out << "\n"; }
+  void line(const std::string& directive, std::initializer_list<std::string> values) {
+    std::string text = directive;
+    for (const std::string& value : values) {
+      check(directive, value);
+      text += " " + value;
+    }
+    m_out << text << "\n";
+  }
+  std::string str() const { return m_out.str(); }
+
+ private:
+  static void check(const std::string& directive, const std::string& value) {
+    bool broken = value.empty() || value.front() == ' ' || value.back() == ' ';
+    for (const char c : value) {
+      const auto byte = static_cast<unsigned char>(c);
+      broken = broken || byte < 0x20 || byte == 0x7f;
+    }
+    if (broken) {
+      throw Error("internal error: refusing to write a broker config line '" + directive +
+                  "' whose value is empty, has outer blanks or a control character");
+    }
+  }
+  std::ostringstream m_out;
+};
+
 }  // namespace
 
 std::string render_config(const spec::Spec& spec) {
-  std::ostringstream out;
-  out << "# Managed by mosq-reconcile. Do not edit: the next run puts it back.\n";
-  out << "per_listener_settings false\n";
-  out << "allow_anonymous " << bool_word(spec.broker.allow_anonymous) << "\n";
-  out << "password_file " << spec.broker.password_file << "\n";
+  ConfigLines out;
+  out.comment("Managed by mosq-reconcile. Do not edit: the next run puts it back.");
+  out.line("per_listener_settings", {"false"});
+  out.line("allow_anonymous", {bool_word(spec.broker.allow_anonymous)});
+  out.line("password_file", {spec.broker.password_file});
   for (const spec::Listener& listener : spec.listeners) {
-    out << "\n";
-    out << "listener " << listener.port;
-    if (listener.bind_address) out << " " << *listener.bind_address;
-    out << "\n";
+    out.blank();
+    if (listener.bind_address) {
+      if (listener.bind_address->find(' ') != std::string::npos) {
+        throw Error("internal error: a listener's bind address holds a space");
+      }
+      out.line("listener", {std::to_string(listener.port), *listener.bind_address});
+    } else {
+      out.line("listener", {std::to_string(listener.port)});
+    }
     if (!listener.tls || !spec.tls) continue;
-    out << "cafile " << spec.tls->ca.cert_path << "\n";
-    out << "certfile " << spec.tls->server.cert_path << "\n";
-    out << "keyfile " << spec.tls->server.key_path << "\n";
-    out << "tls_version " << spec::tls_version_name(listener.tls_version) << "\n";
-    out << "require_certificate " << bool_word(listener.require_certificate) << "\n";
-    if (listener.use_identity_as_username) out << "use_identity_as_username true\n";
+    out.line("cafile", {spec.tls->ca.cert_path});
+    out.line("certfile", {spec.tls->server.cert_path});
+    out.line("keyfile", {spec.tls->server.key_path});
+    out.line("tls_version", {std::string(spec::tls_version_name(listener.tls_version))});
+    out.line("require_certificate", {bool_word(listener.require_certificate)});
+    if (listener.use_identity_as_username) out.line("use_identity_as_username", {"true"});
   }
   return out.str();
 }

@@ -19,6 +19,10 @@ po::options_description visible_options() {
       ("root", po::value<std::string>(), "treat DIR as / for every path the spec names")
       ("now", po::value<std::string>(), "evaluate (and issue) as of this ISO 8601 time")
       ("validate", "check the spec only, touching nothing else")
+      ("allow-trust-break", "apply even when the plan replaces the CA that clients trust (a new CA key, or a "
+                            "CA certificate under another key or subject)")
+      ("lock-timeout", po::value<int>()->value_name("SECONDS"),
+       "apply waits this long for another run's lock, then fails naming its pid (default 60)")
       ("help,h", "show this help")
       ("version", "show the version");
   return desc;
@@ -29,7 +33,7 @@ po::options_description visible_options() {
 std::string usage() {
   std::ostringstream out;
   out << "Usage: mosq-reconcile [--plan] [--json] [--diff] [--root DIR] [--now TIME] "
-         "[--validate] SPEC\n\n"
+         "[--validate] [--allow-trust-break] [--lock-timeout SECONDS] SPEC\n\n"
       << "Makes a Mosquitto broker's users, TLS files and config match SPEC (broker.yaml).\n"
       << "Without --plan it applies the changes; a second run changes nothing.\n\n"
       << visible_options();
@@ -57,6 +61,13 @@ Options parse_options(const std::vector<std::string>& args) {
   options.version = vm.count("version") != 0;
   if (vm.count("root")) options.root = vm["root"].as<std::string>();
   if (vm.count("now")) options.now = vm["now"].as<std::string>();
+  options.allow_trust_break = vm.count("allow-trust-break") != 0;
+  if (vm.count("lock-timeout")) {
+    options.lock_timeout_seconds = vm["lock-timeout"].as<int>();
+    if (options.lock_timeout_seconds < 0 || options.lock_timeout_seconds > 86400) {
+      throw Error("--lock-timeout must be 0..86400 seconds (see --help)");
+    }
+  }
   if (options.help || options.version) return options;
   if (!vm.count("spec")) throw Error("no spec file given (see --help)");
   const auto& specs = vm["spec"].as<std::vector<std::string>>();

@@ -20,6 +20,11 @@ struct Options {
   bool version = false;
   std::string root;
   std::optional<std::string> now;
+  // Apply a plan that replaces the CA clients trust (tls.ca.allow_replace
+  // in the spec does the same).
+  bool allow_trust_break = false;
+  // How long apply waits for another run's lock before giving up.
+  int lock_timeout_seconds = 60;
 };
 
 // Throws Error with a usage message.

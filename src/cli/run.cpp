@@ -2,19 +2,23 @@
 
 #include <unistd.h>
 
-#include <ctime>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "apply/applier.h"
 #include "cli/options.h"
 #include "observe/observe.h"
+#include "plan/pki_plan.h"
 #include "plan/planner.h"
 #include "render/diff.h"
 #include "render/human.h"
 #include "render/json.h"
 #include "spec/loader.h"
 #include "util/error.h"
+#include "util/host.h"
 #include "util/iso_time.h"
 
 namespace mosq::cli {
@@ -35,8 +39,8 @@ spec::Spec load(const Options& options, const FileSystem& fs) {
   return spec::load_spec(options.spec_path, read.content);
 }
 
-std::int64_t clock_now(const Options& options) {
-  if (!options.now) return static_cast<std::int64_t>(std::time(nullptr));
+std::int64_t clock_now(const Options& options, const Host& host) {
+  if (!options.now) return host.now();
   auto parsed = parse_iso_time(*options.now);
   if (!parsed) {
     throw Error("--now '" + *options.now +
@@ -60,7 +64,33 @@ nlohmann::json report_json(const apply::ApplyReport& report) {
           {"restarted", report.restarted}};
 }
 
-ExitCode reconcile(const Options& options, FileSystem& fs, const observe::EnvLookup& env,
+// What apply refuses before writing anything, with the way out.
+void check_apply_allowed(const Options& options, const spec::Spec& spec, const plan::Plan& plan,
+                         const Host& host) {
+  // --now in the past issues certificates as of that day: refused when one
+  // of them would already be expired by the real clock.
+  const std::int64_t real_now = host.now();
+  for (const plan::Change& change : plan.changes) {
+    if (!change.changes() || !change.after || !change.after->not_after) continue;
+    if (*change.after->not_after <= real_now) {
+      throw Error("--now " + options.now.value_or("") + ": the " + std::string(plan::resource_label(change.kind)) +
+                  " " + change.path + " would be issued already expired (valid until " +
+                  plan::format_date(*change.after->not_after) +
+                  "); nothing was written. Use --plan to look at the past, apply with a later --now");
+    }
+  }
+  bool breaks_trust = false;
+  for (const plan::Change& change : plan.changes) breaks_trust = breaks_trust || change.breaks_trust;
+  const bool allowed = options.allow_trust_break || (spec.tls && spec.tls->ca.allow_replace);
+  if (breaks_trust && !allowed) {
+    throw Error("this plan replaces the CA that clients trust (see above): every client would have to be "
+                "given the new CA certificate. Nothing was written. If that is what you want, run again with "
+                "--allow-trust-break (or set tls.ca.allow_replace: true in the spec); if not, give the spec "
+                "the existing CA key and certificate (tls.ca.key, tls.ca.cert)");
+  }
+}
+
+ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const observe::EnvLookup& env,
                    const Output& output) {
   const spec::Spec spec = load(options, fs);
   if (options.validate) {
@@ -75,16 +105,18 @@ ExitCode reconcile(const Options& options, FileSystem& fs, const observe::EnvLoo
     }
     return ExitCode::ok;
   }
-  const std::int64_t now = clock_now(options);
+  const std::int64_t now = clock_now(options, host);
   const Root root = make_root(options, fs);
   const observe::ResolvedSecrets secrets = observe::resolve_secrets(spec, fs, root, env);
 
   // Apply holds a whole-host lock (flock on the root directory) from
   // observing to the last write, so cron and Ansible never interleave.
   std::unique_ptr<FileLock> lock;
-  if (!options.plan) lock = fs.lock(root.empty() ? "/" : root.dir(), LockWait::block);
+  if (!options.plan) {
+    lock = fs.lock(root.empty() ? "/" : root.dir(), std::chrono::seconds(options.lock_timeout_seconds));
+  }
 
-  const observe::Observed observed = observe::observe(spec, secrets, fs, root);
+  const observe::Observed observed = observe::observe(spec, secrets, fs, host, root);
   const plan::Plan plan = plan::make_plan(spec, observed, now);
 
   nlohmann::json json;
@@ -100,13 +132,49 @@ ExitCode reconcile(const Options& options, FileSystem& fs, const observe::EnvLoo
   if (options.plan) {
     code = plan.has_changes() ? ExitCode::changes_pending : ExitCode::ok;
   } else if (plan.has_changes()) {
-    apply::ApplyReport report = apply::apply_plan(plan, spec, secrets, fs, root, now);
+    try {
+      check_apply_allowed(options, spec, plan, host);
+    } catch (const Error& refused) {
+      if (!options.json) throw;
+      // The plan that was refused, marked failed.
+      json["failed"] = true;
+      json["error"] = {{"message", refused.what()}, {"diagnostics", nlohmann::json::array()}};
+      output.out << json.dump(2) << "\n";
+      return ExitCode::error;
+    }
+    apply::ApplyReport report = apply::apply_plan(plan, spec, secrets, fs, host, root, env, now);
     if (options.json) {
       json["applied"] = report_json(report);
+      if (report.error) {
+        // What was written before the failure is real: changed says so.
+        json["changed"] = report.changed();
+        json["failed"] = true;
+        json["error"] = {{"message", *report.error}, {"diagnostics", nlohmann::json::array()}};
+      }
     } else {
       for (const auto& line : report.done) output.out << "  " << line << "\n";
-      for (const auto& line : report.warnings) output.out << "Warning: " << line << "\n";
-      output.out << "Apply complete.\n";
+      for (const auto& line : report.warnings) output.err << "Warning: " << line << "\n";
+      if (report.error) {
+        output.out << (report.files_written > 0 ? "Apply stopped after " + std::to_string(report.files_written) +
+                                                      " of the planned changes (listed above).\n"
+                                                : std::string("Apply stopped before writing anything.\n"));
+      } else {
+        output.out << "Apply complete.\n";
+      }
+    }
+    if (report.error) {
+      if (options.json) {
+        output.out << json.dump(2) << "\n";
+      } else {
+        std::string text = *report.error;
+        for (std::size_t start = 0; start < text.size();) {
+          std::size_t end = text.find('\n', start);
+          if (end == std::string::npos) end = text.size();
+          output.err << "mosq-reconcile: error: " << text.substr(start, end - start) << "\n";
+          start = end + 1;
+        }
+      }
+      return ExitCode::error;
     }
   }
   if (options.json) output.out << json.dump(2) << "\n";
@@ -146,7 +214,7 @@ void report_error(const Output& output, const Error& error) {
 
 }  // namespace
 
-int run(const std::vector<std::string>& args, FileSystem& fs, const observe::EnvLookup& env,
+int run(const std::vector<std::string>& args, FileSystem& fs, Host& host, const observe::EnvLookup& env,
         std::ostream& out, std::ostream& err, bool out_is_tty) {
   Options options;
   try {
@@ -164,20 +232,28 @@ int run(const std::vector<std::string>& args, FileSystem& fs, const observe::Env
     return static_cast<int>(ExitCode::ok);
   }
   Output output{options, out, err, out_is_tty && !options.json};
+  int code = static_cast<int>(ExitCode::error);
   try {
-    return static_cast<int>(reconcile(options, fs, env, output));
+    code = static_cast<int>(reconcile(options, fs, host, env, output));
   } catch (const Error& e) {
     report_error(output, e);
   } catch (const std::exception& e) {
     report_error(output, Error(std::string("internal error: ") + e.what()));
   }
-  return static_cast<int>(ExitCode::error);
+  // Output that did not get out is a failure (--json > /dev/full): a
+  // caller would otherwise read nothing and take exit 0 for success.
+  out.flush();
+  if (!out) {
+    err << "mosq-reconcile: error: cannot write the output (standard output: " << std::strerror(errno) << ")\n";
+    return static_cast<int>(ExitCode::error);
+  }
+  return code;
 }
 
 int run(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   const bool tty = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
-  return run(args, real_file_system(), observe::process_environment(), std::cout, std::cerr, tty);
+  return run(args, real_file_system(), real_host(), observe::process_environment(), std::cout, std::cerr, tty);
 }
 
 }  // namespace mosq::cli

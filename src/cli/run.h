@@ -8,13 +8,14 @@
 
 #include "observe/secrets.h"
 #include "util/file_system.h"
+#include "util/host.h"
 
 namespace mosq::cli {
 
 int run(int argc, char** argv);
 
 // The same, with its world given (tests drive it in-process).
-int run(const std::vector<std::string>& args, FileSystem& fs, const observe::EnvLookup& env,
+int run(const std::vector<std::string>& args, FileSystem& fs, Host& host, const observe::EnvLookup& env,
         std::ostream& out, std::ostream& err, bool out_is_tty);
 
 }  // namespace mosq::cli

@@ -1,66 +1,102 @@
 #include "observe/broker_process.h"
 
-#include "observe/observe.h"
-
-#include <signal.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <ctime>
-#include <fstream>
+#include <climits>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "observe/observe.h"
 
 namespace mosq::observe {
 namespace {
 
-bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+// A pid file is a few bytes; anything bigger is not one.
+constexpr std::size_t k_max_pid_file_bytes = 64;
 
-// Start time of a process in seconds since boot: field 22 of
-// /proc/PID/stat, in clock ticks.
-std::optional<double> process_start_boot_seconds(pid_t pid) {
-  std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat_text((std::istreambuf_iterator<char>(stat_file)), {});
-  auto close = stat_text.rfind(')');
-  if (close == std::string::npos || close + 2 > stat_text.size()) return std::nullopt;
-  std::istringstream fields(stat_text.substr(close + 2));
-  std::string field;
-  // After "pid (comm) ", field 3 (state) comes first; starttime is field 22.
-  for (int i = 3; i <= 22; ++i) {
-    if (!(fields >> field)) return std::nullopt;
-  }
-  long hz = ::sysconf(_SC_CLK_TCK);
-  if (hz <= 0) return std::nullopt;
-  try {
-    return static_cast<double>(std::stoll(field)) / static_cast<double>(hz);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+// A process started this long after the pid file was written is taken
+// for the writer still: /proc start times count clock ticks (10 ms) and
+// the boot clock is turned into wall time, each with a little error.
+constexpr double k_start_slack_seconds = 1.0;
+
+std::string base_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool is_mosquitto(const ProcessInfo& info) {
+  return info.comm == "mosquitto" || base_name(info.exe) == "mosquitto";
 }
 
 }  // namespace
 
-std::optional<pid_t> parse_pid(const std::string& text) {
-  try {
-    long value = std::stol(text);
-    if (value <= 1) return std::nullopt;
-    return static_cast<pid_t>(value);
-  } catch (const std::exception&) {
+std::optional<pid_t> parse_pid(const std::string& text, std::string* why) {
+  auto fail = [&](const std::string& reason) -> std::optional<pid_t> {
+    if (why) *why = reason;
     return std::nullopt;
+  };
+  std::string digits = text;
+  if (!digits.empty() && digits.back() == '\n') digits.pop_back();
+  if (digits.empty()) return fail("it is empty");
+  if (digits.size() > 10) return fail("it is not a process id (too long)");
+  long long value = 0;
+  for (const char c : digits) {
+    if (c < '0' || c > '9') return fail("it is not a process id (only digits and one newline may be there)");
+    value = value * 10 + (c - '0');
   }
+  if (value > INT_MAX) return fail("process id " + digits + " is out of range");
+  if (value <= 1) return fail("process id " + digits + " cannot be the broker's");
+  return static_cast<pid_t>(value);
 }
 
-double boot_clock_seconds() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_BOOTTIME, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-std::string current_boot_id() {
-  std::ifstream in("/proc/sys/kernel/random/boot_id");
-  std::string id;
-  std::getline(in, id);
-  return id;
+BrokerProcess find_broker(const std::string& pid_file_host_path, const FileSystem& fs, const Host& host) {
+  BrokerProcess found;
+  const FileInfo info = fs.stat(pid_file_host_path);
+  if (!info.exists()) {
+    found.state = BrokerState::no_pid_file;
+    found.detail = "no pid file " + pid_file_host_path;
+    return found;
+  }
+  auto unusable = [&](const std::string& why) {
+    found.state = BrokerState::unusable;
+    found.detail = "pid file " + pid_file_host_path + " is unusable: " + why;
+    return found;
+  };
+  if (info.kind != FileKind::regular) return unusable("not a regular file");
+  if (static_cast<std::size_t>(info.size) > k_max_pid_file_bytes) return unusable("too big for a pid file");
+  const ReadResult text = fs.read(pid_file_host_path);
+  if (text.status == ReadStatus::missing) {
+    found.state = BrokerState::no_pid_file;
+    found.detail = "no pid file " + pid_file_host_path;
+    return found;
+  }
+  if (text.status != ReadStatus::ok) return unusable(text.error);
+  if (text.content.size() > k_max_pid_file_bytes) return unusable("too big for a pid file");
+  std::string why;
+  found.pid = parse_pid(text.content, &why);
+  if (!found.pid) return unusable(why);
+  const std::string pid_text = "pid " + std::to_string(*found.pid);
+  const auto process = host.process(*found.pid);
+  if (!process || process->zombie) {
+    found.state = BrokerState::not_running;
+    found.detail = pid_text + " from " + pid_file_host_path + " is gone (stale pid file)";
+    return found;
+  }
+  if (!is_mosquitto(*process)) {
+    found.state = BrokerState::not_the_broker;
+    found.detail = pid_text + " from " + pid_file_host_path + " is '" + process->comm + "', not mosquitto";
+    return found;
+  }
+  // Wall-clock time the process started.
+  const double started = static_cast<double>(host.now()) - (host.boot_seconds() - process->start_boot_seconds);
+  const double written = static_cast<double>(info.mtime.tv_sec) + static_cast<double>(info.mtime.tv_nsec) / 1e9;
+  if (started > written + k_start_slack_seconds) {
+    found.state = BrokerState::not_the_broker;
+    found.detail = pid_text + " from " + pid_file_host_path +
+                   " started after the pid file was written: the id now belongs to another process";
+    return found;
+  }
+  found.state = BrokerState::running;
+  found.started_boot_seconds = process->start_boot_seconds;
+  found.detail = "the broker runs as " + pid_text;
+  return found;
 }
 
 std::string render_state(const std::optional<PendingRestart>& pending) {
@@ -80,6 +116,7 @@ std::optional<PendingRestart> parse_state(const std::string& text) {
     return std::nullopt;
   }
   const auto& p = state["pending_restart"];
+  if (!p.is_object()) return std::nullopt;
   PendingRestart pending;
   if (p.contains("since") && p["since"].is_number_integer()) pending.since = p["since"];
   if (p.contains("since_boot") && p["since_boot"].is_number()) pending.since_boot = p["since_boot"];
@@ -92,19 +129,12 @@ std::optional<PendingRestart> parse_state(const std::string& text) {
   return pending;
 }
 
-ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& fs,
+ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& fs, const Host& host,
                                       const Root& root) {
   ObservedBroker broker;
   if (spec.broker.reload.pid_file) {
     broker.pid_file_configured = true;
-    ReadResult pid_text = fs.read(root.host_path(*spec.broker.reload.pid_file));
-    if (pid_text.status == ReadStatus::ok) {
-      auto pid = parse_pid(pid_text.content);
-      if (pid && process_alive(*pid)) {
-        broker.pid = pid;
-        broker.started_boot_seconds = process_start_boot_seconds(*pid);
-      }
-    }
+    broker.process = find_broker(root.host_path(*spec.broker.reload.pid_file), fs, host);
   }
   ReadResult state = fs.read(root.host_path(k_state_file));
   if (state.status != ReadStatus::ok) return broker;
@@ -112,10 +142,11 @@ ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& 
   if (!pending) return broker;
   // Done once the broker has stopped (it reads the new config when it
   // starts) or has started since the restart was asked for.
-  const bool stopped = broker.pid_file_configured && !broker.pid;
-  const bool rebooted = pending->boot_id != current_boot_id();
-  const bool restarted =
-      rebooted || (broker.started_boot_seconds && *broker.started_boot_seconds > pending->since_boot);
+  const bool stopped = broker.pid_file_configured && (broker.process.state == BrokerState::no_pid_file ||
+                                                      broker.process.state == BrokerState::not_running);
+  const bool rebooted = pending->boot_id != host.boot_id();
+  const bool restarted = rebooted || (broker.process.started_boot_seconds &&
+                                      *broker.process.started_boot_seconds > pending->since_boot);
   if (!stopped && !restarted) broker.pending_restart = pending;
   return broker;
 }

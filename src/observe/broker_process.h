@@ -1,5 +1,7 @@
-// The running broker: its pid file, whether that process lives and when it
-// started, and whether a restart an earlier apply asked for has happened.
+// The running broker: which process the pid file names, whether it really
+// is Mosquitto, and whether a restart an earlier apply asked for has
+// happened. A pid file is hostile input: it is parsed strictly and the
+// process it names is signalled only once it is shown to be the broker.
 #pragma once
 
 #include <sys/types.h>
@@ -10,20 +12,23 @@
 #include "observe/observed.h"
 #include "spec/spec.h"
 #include "util/file_system.h"
+#include "util/host.h"
 #include "util/root.h"
 
 namespace mosq::observe {
 
-ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& fs,
+ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& fs, const Host& host,
                                       const Root& root);
 
-// The process id a pid file holds, or nullopt (garbage, <= 1).
-std::optional<pid_t> parse_pid(const std::string& text);
+// What a pid file (at host_path, as this machine sees it) says: the broker
+// is running only when the file holds one decimal process id (> 1, within
+// pid_t; a trailing newline allowed), that process lives, its comm or exe
+// is mosquitto, and it started no later than the pid file was written (a
+// later start means the id was reused by another process).
+BrokerProcess find_broker(const std::string& pid_file_host_path, const FileSystem& fs, const Host& host);
 
-// Seconds since boot (CLOCK_BOOTTIME, what /proc start times count) and
-// this boot's id (/proc/sys/kernel/random/boot_id).
-double boot_clock_seconds();
-std::string current_boot_id();
+// A pid file's process id, or nullopt with why: digits only, > 1, within pid_t.
+std::optional<pid_t> parse_pid(const std::string& text, std::string* why = nullptr);
 
 // The state file's text recording a pending restart (JSON), and its parse.
 std::string render_state(const std::optional<PendingRestart>& pending);

@@ -99,14 +99,14 @@ ObservedFile observe_file(const FileSystem& fs, const Root& root, const std::str
 }
 
 Observed observe(const spec::Spec& spec, const ResolvedSecrets& secrets, const FileSystem& fs,
-                 const Root& root) {
+                 const Host& host, const Root& root) {
   Observed observed;
   observed.ownership = resolve_ownership(spec.broker);
   observed.password_file = observe_password_file(spec, secrets, fs, root);
   observed.config.file = observe_file(fs, root, spec.broker.config_file, &observed.config.content);
   if (spec.tls) observed.pki = observe_pki(spec, secrets, fs, root);
   check_reachability(spec, fs, root, observed);
-  observed.broker = observe_broker_process(spec, fs, root);
+  observed.broker = observe_broker_process(spec, fs, host, root);
   return observed;
 }
 

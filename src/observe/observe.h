@@ -7,12 +7,13 @@
 #include "observe/secrets.h"
 #include "spec/spec.h"
 #include "util/file_system.h"
+#include "util/host.h"
 #include "util/root.h"
 
 namespace mosq::observe {
 
 Observed observe(const spec::Spec& spec, const ResolvedSecrets& secrets, const FileSystem& fs,
-                 const Root& root);
+                 const Host& host, const Root& root);
 
 // Reads one file: metadata, content and digest. Unreadable -> Error.
 ObservedFile observe_file(const FileSystem& fs, const Root& root, const std::string& path,

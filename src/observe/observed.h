@@ -97,14 +97,33 @@ struct PendingRestart {
   std::vector<std::string> reasons;
 };
 
+// What the pid file says about the broker.
+enum class BrokerState {
+  unknown,         // no pid_file in the spec: the tool cannot tell
+  no_pid_file,     // the file is missing: no broker runs
+  unusable,        // the file is not a pid file (garbage, a FIFO, too big)
+  not_running,     // it names no live process (stale)
+  not_the_broker,  // it names a live process that is not Mosquitto, or
+                   // one that started after the file was written
+  running,
+};
+
+struct BrokerProcess {
+  BrokerState state = BrokerState::unknown;
+  std::optional<pid_t> pid;                    // what the file names, when it parses
+  std::optional<double> started_boot_seconds;  // when running: process start, seconds since boot
+  std::string detail;  // for people: "pid 4242 is 'sleep', not mosquitto"
+};
+
 // The running broker, as far as the pid file tells.
 struct ObservedBroker {
   bool pid_file_configured = false;
-  std::optional<pid_t> pid;                // a live process named by the pid file
-  std::optional<double> started_boot_seconds;  // process start, seconds since boot
+  BrokerProcess process;
   // Recorded by an earlier apply and not yet done (the broker has not
   // restarted since). Cleared once the broker restarted or stopped.
   std::optional<PendingRestart> pending_restart;
+
+  bool running() const { return process.state == BrokerState::running; }
 };
 
 struct Observed {

@@ -143,7 +143,9 @@ Plan make_plan(const spec::Spec& spec, const observe::Observed& observed, std::i
 
   // What the running broker must do. A broker known not to run needs
   // nothing: it reads everything when it starts.
-  const bool known_stopped = observed.broker.pid_file_configured && !observed.broker.pid;
+  const bool known_stopped =
+      observed.broker.pid_file_configured && (observed.broker.process.state == observe::BrokerState::no_pid_file ||
+                                              observed.broker.process.state == observe::BrokerState::not_running);
   for (const Change& change : plan.changes) {
     if (!change.changes() || known_stopped) continue;
     if (change.effect == BrokerEffect::reload) plan.reload_needed = true;

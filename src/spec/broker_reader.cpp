@@ -1,14 +1,12 @@
-#include <regex>
-
 #include "spec/section_readers.h"
+#include "spec/value_text.h"
 
 namespace mosq::spec {
 namespace {
 
 std::optional<std::string> read_account_name(YamlReader& reader, const Located& at) {
   auto name = reader.text(at);
-  static const std::regex k_account("[^\\s:]+");
-  if (name && !std::regex_match(*name, k_account)) {
+  if (name && name->find_first_of(" :") != std::string::npos) {
     reader.error(at, "not a user or group name: it contains a space or ':'");
     return std::nullopt;
   }
@@ -37,8 +35,7 @@ Reload read_reload(YamlReader& reader, const Located& at) {
 
 std::optional<std::string> read_env_name(YamlReader& reader, const Located& at) {
   auto name = reader.text(at);
-  static const std::regex k_env_name("[A-Za-z_][A-Za-z0-9_]*");
-  if (name && !std::regex_match(*name, k_env_name)) {
+  if (name && (!only_alnum_or(*name, "_") || is_ascii_digit(name->front()))) {
     reader.error(at, "not an environment variable name (letters, digits and '_', not starting with a digit): " +
                          *name);
     return std::nullopt;

@@ -36,6 +36,10 @@ SpecError::SpecError(std::vector<Diagnostic> diagnostics)
     : Error(join_lines(diagnostics)), m_diagnostics(std::move(diagnostics)) {}
 
 void Diagnostics::add(Mark mark, std::string field, std::string message) {
+  if (m_items.size() >= k_max_kept) {
+    ++m_dropped;  // bounded memory; only counted
+    return;
+  }
   m_items.push_back(Diagnostic{m_file, mark, std::move(field), std::move(message)});
 }
 
@@ -54,6 +58,13 @@ void Diagnostics::throw_if_any() const {
                                     a.field == b.field && a.message == b.message;
                            }),
                sorted.end());
+  // A spec with a million bad lines gets the first ones and a count, not
+  // a million lines of output.
+  if (sorted.size() + m_dropped > k_max_reported) {
+    const std::size_t more = sorted.size() + m_dropped - std::min(sorted.size(), k_max_reported);
+    sorted.resize(std::min(sorted.size(), k_max_reported));
+    sorted.push_back(Diagnostic{m_file, Mark{}, "", "... and " + std::to_string(more) + " more problems"});
+  }
   throw SpecError(std::move(sorted));
 }
 

@@ -4,6 +4,7 @@
 
 #include "spec/diagnostics.h"
 #include "spec/rules.h"
+#include "spec/yaml_limits.h"
 #include "spec/section_readers.h"
 #include "spec/yaml_reader.h"
 
@@ -15,6 +16,9 @@ constexpr long long k_spec_version = 1;
 // The one YAML document of the spec; nullopt (reported) when the text is
 // not YAML, is empty, or holds several documents.
 std::optional<YAML::Node> parse_document(const std::string& yaml_text, Diagnostics& diagnostics) {
+  if (!check_yaml_limits(yaml_text, diagnostics)) {
+    return std::nullopt;
+  }
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(yaml_text);

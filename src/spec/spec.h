@@ -75,6 +75,10 @@ struct CertificateSpec {
   int renew_before_days = 0;
   crypto::KeyType key_type = crypto::KeyType::ec_p256;
   std::optional<std::string> passphrase_env;  // CA only
+  // CA only: apply may replace the trust anchor unattended (a new CA key,
+  // or a CA certificate under another key or subject) without
+  // --allow-trust-break.
+  bool allow_replace = false;
   Mark mark;
 };
 

@@ -1,9 +1,9 @@
 #include <filesystem>
-#include <regex>
 #include <set>
 
 #include "crypto/subject_alt_name.h"
 #include "spec/section_readers.h"
+#include "spec/value_text.h"
 
 namespace mosq::spec {
 namespace {
@@ -109,8 +109,7 @@ crypto::DistinguishedName read_subject(YamlReader& reader, const Located& at) {
     if (!value) {
       continue;
     }
-    static const std::regex k_country("[A-Za-z]{2}");
-    if (type == "C" && !std::regex_match(*value, k_country)) {
+    if (type == "C" && (value->size() != 2 || !is_ascii_letter((*value)[0]) || !is_ascii_letter((*value)[1]))) {
       reader.error(field, "a country is a two-letter code (ISO 3166), e.g. JP or DE; got " + *value);
       continue;
     }
@@ -174,6 +173,7 @@ std::vector<std::string> certificate_fields(const CertificateProfile& profile, s
   }
   if (profile.may_have_passphrase) {
     known.emplace_back("passphrase_env");
+    known.emplace_back("allow_replace");  // the CA only
   }
   return known;
 }
@@ -236,6 +236,9 @@ CertificateSpec read_certificate(YamlReader& reader, const MappingReader& fields
       }
     }
   }
+  if (const auto allow_replace = fields.optional("allow_replace")) {
+    spec.allow_replace = reader.boolean(*allow_replace).value_or(false);
+  }
   if (const auto passphrase = fields.optional("passphrase_env")) {
     if (profile.may_have_passphrase) {
       spec.passphrase_env = read_env_name(reader, *passphrase);
@@ -249,8 +252,7 @@ CertificateSpec read_certificate(YamlReader& reader, const MappingReader& fields
 
 std::optional<std::string> read_client_name(YamlReader& reader, const Located& at) {
   auto name = reader.text(at);
-  static const std::regex k_file_name("[A-Za-z0-9][A-Za-z0-9._-]*");
-  if (name && !std::regex_match(*name, k_file_name)) {
+  if (name && (!only_alnum_or(*name, "._-") || !only_alnum_or(name->substr(0, 1), ""))) {
     reader.error(at, "a client name names its files (<name>.crt, <name>.key): use letters, digits, '.', '_' "
                      "and '-', starting with a letter or digit");
     return std::nullopt;

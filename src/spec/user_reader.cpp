@@ -20,12 +20,10 @@ std::optional<std::string> read_user_name(YamlReader& reader, const Located& at)
     reader.error(at, "a user name cannot contain ':' (the password file separates name and hash with it)");
     return std::nullopt;
   }
-  for (const char c : *name) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      reader.error(at, "a user name cannot contain control characters (tab, newline, ...)");
-      return std::nullopt;
-    }
+  if (name->front() == '#') {
+    // Mosquitto skips password file (and ACL file) lines starting with '#'.
+    reader.error(at, "a user name cannot start with '#' (its password file line would be a comment)");
+    return std::nullopt;
   }
   return name;
 }

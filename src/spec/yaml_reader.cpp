@@ -1,10 +1,11 @@
 #include "spec/yaml_reader.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <regex>
 
 #include "spec/did_you_mean.h"
+#include "spec/value_text.h"
 #include "spec/yaml_scalar.h"
 
 namespace mosq::spec {
@@ -125,6 +126,11 @@ std::optional<std::string> YamlReader::string(const Located& at) {
     type_error(at, "a string", true);
     return std::nullopt;
   }
+  // The one rule for every string of the spec (see value_text.h).
+  if (const auto problem = value_text_problem(at.node.Scalar())) {
+    error(at, *problem);
+    return std::nullopt;
+  }
   return at.node.Scalar();
 }
 
@@ -132,6 +138,10 @@ std::optional<std::string> YamlReader::text(const Located& at) {
   auto value = string(at);
   if (value && value->empty()) {
     error(at, "must not be empty");
+    return std::nullopt;
+  }
+  if (value && has_outer_space(*value)) {
+    error(at, "must not start or end with a space (\"" + *value + "\")");
     return std::nullopt;
   }
   return value;
@@ -142,10 +152,18 @@ std::optional<long long> YamlReader::integer(const Located& at) {
     type_error(at, "an integer", false);
     return std::nullopt;
   }
-  static const std::regex k_decimal("[-+]?(0|[1-9][0-9]*)");
   const std::string& text = at.node.Scalar();
-  if (!std::regex_match(text, k_decimal)) {
-    error(at, "expected a decimal integer, got " + text);
+  // [-+]?(0|[1-9][0-9]*) by hand (no std::regex: it recursed per digit).
+  std::string_view digits = text;
+  if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) digits.remove_prefix(1);
+  const bool all_digits =
+      !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) { return is_ascii_digit(c); });
+  if (!all_digits || (digits.size() > 1 && digits.front() == '0')) {
+    error(at, "expected a decimal integer, got " + text.substr(0, 40));
+    return std::nullopt;
+  }
+  if (digits.size() > 19) {
+    error(at, "integer out of range (" + std::to_string(digits.size()) + " digits)");
     return std::nullopt;
   }
   errno = 0;

@@ -3,10 +3,15 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <random>
 
 #include "util/error.h"
@@ -27,6 +32,28 @@ void fsync_directory(const std::string& dir) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd) throw Error(dir + ": cannot open directory to sync: " + errno_text(errno));
   if (::fsync(fd.get()) != 0) throw Error(dir + ": fsync failed: " + errno_text(errno));
+}
+
+// The pid of the process holding a flock on the file (device and inode
+// of st), from /proc/locks: "1: FLOCK  ADVISORY  WRITE 4242 fd:01:1234 0 EOF".
+std::optional<pid_t> lock_holder(const struct stat& st) {
+  std::ifstream locks("/proc/locks");
+  std::string line;
+  char wanted[64];
+  std::snprintf(wanted, sizeof wanted, "%02x:%02x:%lu", major(st.st_dev), minor(st.st_dev),
+                static_cast<unsigned long>(st.st_ino));
+  while (std::getline(locks, line)) {
+    std::istringstream fields(line);
+    std::string slot, kind, mode, access, pid, file;
+    if (!(fields >> slot >> kind)) continue;
+    if (kind == "->") fields >> kind;  // a waiter
+    if (!(fields >> mode >> access >> pid >> file) || kind != "FLOCK" || file != wanted) continue;
+    try {
+      return static_cast<pid_t>(std::stol(pid));
+    } catch (const std::exception&) {
+    }
+  }
+  return std::nullopt;
 }
 
 class FlockLock : public FileLock {
@@ -168,18 +195,25 @@ class RealFileSystem : public FileSystem {
     }
   }
 
-  std::unique_ptr<FileLock> lock(const std::string& path, LockWait wait) override {
+  std::unique_ptr<FileLock> lock(const std::string& path, std::chrono::milliseconds timeout) override {
     // A directory (the root) is locked through a read-only descriptor.
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd && errno == ENOENT) fd.reset(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
     if (!fd) throw Error(path + ": cannot open to lock: " + errno_text(errno));
-    int op = LOCK_EX | (wait == LockWait::fail_if_held ? LOCK_NB : 0);
-    while (::flock(fd.get(), op) != 0) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
       if (errno == EINTR) continue;
-      if (errno == EWOULDBLOCK) {
-        throw Error(path + ": another mosq-reconcile run holds the lock");
+      if (errno != EWOULDBLOCK) throw Error(path + ": cannot lock: " + errno_text(errno));
+      if (std::chrono::steady_clock::now() >= deadline) {
+        struct stat st {};
+        const auto holder = ::fstat(fd.get(), &st) == 0 ? lock_holder(st) : std::nullopt;
+        throw Error(path + ": another mosq-reconcile run holds the lock" +
+                    (holder ? " (pid " + std::to_string(*holder) + ")" : std::string()) + " and did not release it within " +
+                    (timeout.count() % 1000 == 0 ? std::to_string(timeout.count() / 1000) + " s"
+                                                 : std::to_string(timeout.count()) + " ms") +
+                    " (--lock-timeout)");
       }
-      throw Error(path + ": cannot lock: " + errno_text(errno));
+      ::usleep(50 * 1000);
     }
     return std::make_unique<FlockLock>(std::move(fd));
   }

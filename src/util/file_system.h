@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <ctime>
 #include <memory>
 #include <optional>
@@ -50,7 +51,6 @@ class FileLock {
   virtual ~FileLock() = default;
 };
 
-enum class LockWait { block, fail_if_held };
 
 class FileSystem {
  public:
@@ -69,7 +69,9 @@ class FileSystem {
   virtual void change_owner(const std::string& path, std::optional<uid_t> uid,
                             std::optional<gid_t> gid) = 0;
   // An exclusive advisory lock (flock) on path, created 0600 if missing.
-  virtual std::unique_ptr<FileLock> lock(const std::string& path, LockWait wait) = 0;
+  // Waits up to timeout (zero: not at all) while another process holds it,
+  // then throws Error naming the holder's pid (from /proc/locks).
+  virtual std::unique_ptr<FileLock> lock(const std::string& path, std::chrono::milliseconds timeout) = 0;
 };
 
 // The process's real filesystem.

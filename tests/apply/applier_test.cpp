@@ -71,7 +71,7 @@ Run run_with(FileSystem& fs, const TempDir& dir, std::vector<std::string> extra,
   std::vector<std::string> args{"--root", dir / "root", dir / "broker.yaml"};
   args.insert(args.begin(), extra.begin(), extra.end());
   std::ostringstream out, err;
-  int code = cli::run(args, fs, env, out, err, false);
+  int code = cli::run(args, fs, real_host(), env, out, err, false);
   return {code, out.str(), err.str()};
 }
 

@@ -236,7 +236,7 @@ TEST_CASE("a changed listener port without restart_command: apply warns and the 
   site.write_spec(spec_head() + "listeners:\n" + tls_listener(new_port) + users_yaml({"user1"}) +
                   ec_tls_section());
   ProcessResult applied = apply_spec(site, env);
-  CHECK(contains(applied.out, "Warning: restart required"));
+  CHECK(contains(applied.err, "Warning: restart required"));
   CHECK(contains(read_file(site.path(k_config_rel)), "listener " + std::to_string(new_port)));
   // SIGHUP does not move a listener: the broker still runs the old port.
   CHECK(broker.pid() == pid);

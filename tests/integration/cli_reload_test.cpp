@@ -15,14 +15,19 @@ using namespace mosq::test;
 
 namespace {
 
-// A stand-in broker: `sleep 60` in a child process, killed and reaped at the end.
+// A stand-in broker: `sleep 60` in a child process, killed and reaped at
+// the end. Run through a link named mosquitto, its comm is "mosquitto",
+// so the tool takes it for the broker; with named_mosquitto false it is a
+// plain "sleep" that the tool must never signal.
 class FakeBroker {
  public:
-  explicit FakeBroker(bool ignore_sighup) {
+  explicit FakeBroker(bool ignore_sighup, bool named_mosquitto = true) {
+    const std::string program = named_mosquitto ? m_dir / "mosquitto" : std::string("/bin/sleep");
+    if (named_mosquitto) REQUIRE(::symlink("/bin/sleep", program.c_str()) == 0);
     m_pid = ::fork();
     if (m_pid == 0) {
       if (ignore_sighup) ::signal(SIGHUP, SIG_IGN);  // survives exec
-      ::execl("/bin/sleep", "sleep", "60", static_cast<char*>(nullptr));
+      ::execl(program.c_str(), "mosquitto", "60", static_cast<char*>(nullptr));
       ::_exit(127);
     }
     REQUIRE(m_pid > 0);
@@ -52,6 +57,7 @@ class FakeBroker {
   }
 
  private:
+  TempDir m_dir;
   pid_t m_pid = -1;
   bool m_status_known = false;
   int m_signal = 0;
@@ -121,7 +127,7 @@ TEST_CASE("reload: a listener change records a pending restart until the broker 
   auto apply = t.apply();
   INFO(describe(apply));
   CHECK(apply.exit_code == 0);
-  CHECK(contains(apply.out, "restart required and broker.reload.restart_command is unset"));
+  CHECK(contains(apply.err, "restart required and broker.reload.restart_command is unset"));
   CHECK(file_exists(t.host("/var/lib/mosq-reconcile/state.json")));
 
   // Files are in sync, but the running broker has not seen the listener.

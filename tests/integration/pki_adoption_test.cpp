@@ -179,7 +179,18 @@ TEST_CASE("pki adoption: a hand-made CA whose subject differs from the spec is r
   REQUIRE(ca != nullptr);
   CHECK(ca->value("breaks_trust", false) == true);
 
-  t.apply_ok();
+  // Unattended, a new trust anchor is refused: exit 1, the plan shown,
+  // the way out named, nothing written.
+  const auto before = t.snapshot();
+  auto refused = t.run({});
+  INFO(describe(refused));
+  CHECK(refused.exit_code == 1);
+  CHECK(contains(refused.out, "CA certificate"));
+  CHECK(contains(refused.err, "this plan replaces the CA that clients trust"));
+  CHECK(contains(refused.err, "--allow-trust-break"));
+  CHECK(describe_differences(before, t.snapshot()) == "");
+
+  t.apply_ok({"--allow-trust-break"});
   CHECK(read_file(t.host(k_certs + "/mqtt_ca.key")) == ca_key_bytes);
   CHECK(contains(x509_text(t.host(k_ca_dir + "/mqtt_ca.crt")), "CN = FicusOnline Root CA"));
   auto verify = openssl_verify(t.host(k_ca_dir + "/mqtt_ca.crt"), t.host(k_certs + "/mqtt_srv.crt"));

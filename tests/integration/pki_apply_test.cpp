@@ -388,7 +388,18 @@ TEST_CASE("pki: a corrupt CA key without a passphrase is replaced, flagged as br
   CHECK(action_of(plan, "server_certificate") == "replace");
   CHECK(action_of(plan, "server_key") == "no-op");
   CHECK(plan.at("breaks_trust") == true);
-  t.apply_ok();
+  // JSON: the refused plan, failed, nothing written.
+  const auto before = t.snapshot();
+  auto refused = t.run({"--json"});
+  INFO(describe(refused));
+  CHECK(refused.exit_code == 1);
+  const json refusal = json::parse(refused.out);
+  CHECK(refusal.at("failed") == true);
+  CHECK(refusal.at("breaks_trust") == true);
+  CHECK(contains(refusal.at("error").at("message").get<std::string>(), "--allow-trust-break"));
+  CHECK(action_of(refusal, "ca_key") == "replace");
+  CHECK(describe_differences(before, t.snapshot()) == "");
+  t.apply_ok({"--allow-trust-break"});
   require_verifies(t.ca(), t.srv());
   CHECK(cert_public_key(t.ca()) == key_public_key(t.host(k_ca_key)));
   CHECK(t.plan().exit_code == 0);

@@ -242,7 +242,8 @@ TEST_CASE("broker config drift", "[plan][config]") {
   }
   SECTION("a broker known to be stopped needs neither reload nor restart") {
     spec.listeners[1].port = 1884;
-    observed.broker.pid.reset();
+    observed.broker.process.state = observe::BrokerState::no_pid_file;
+    observed.broker.process.pid.reset();
     auto plan = plan_for(spec, observed);
     CHECK(plan.has_changes());
     CHECK_FALSE(plan.restart_required());

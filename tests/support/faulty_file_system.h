@@ -36,8 +36,8 @@ class FaultyFileSystem : public FileSystem {
   void change_mode(const std::string& path, mode_t mode) override;
   void change_owner(const std::string& path, std::optional<uid_t> uid,
                     std::optional<gid_t> gid) override;
-  std::unique_ptr<FileLock> lock(const std::string& path, LockWait wait) override {
-    return real().lock(path, wait);
+  std::unique_ptr<FileLock> lock(const std::string& path, std::chrono::milliseconds timeout) override {
+    return real().lock(path, timeout);
   }
 
  private:

@@ -166,8 +166,9 @@ observe::Observed in_sync(const spec::Spec& spec) {
     o.pki = pki;
   }
   o.broker.pid_file_configured = spec.broker.reload.pid_file.has_value();
-  o.broker.pid = 4242;
-  o.broker.started_boot_seconds = 1000.0;
+  o.broker.process.state = observe::BrokerState::running;
+  o.broker.process.pid = 4242;
+  o.broker.process.started_boot_seconds = 1000.0;
   return o;
 }
 

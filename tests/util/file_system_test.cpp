@@ -1,4 +1,7 @@
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+#include <unistd.h>
 
 #include <sys/stat.h>
 
@@ -75,13 +78,35 @@ TEST_CASE("read reports missing and unreadable apart", "[util][fs]") {
   CHECK(r.error == "is a directory");
 }
 
-TEST_CASE("a second lock on the same root is refused when asked not to wait", "[util][fs]") {
+TEST_CASE("a second lock on the same root is refused when asked not to wait, naming the holder",
+          "[util][fs]") {
+  using std::chrono::milliseconds;
   TempDir dir;
-  auto held = real_file_system().lock(dir.path(), LockWait::fail_if_held);
-  CHECK_THROWS_WITH(real_file_system().lock(dir.path(), LockWait::fail_if_held),
-                    Catch::Contains("another mosq-reconcile run holds the lock"));
+  auto held = real_file_system().lock(dir.path(), milliseconds(0));
+  CHECK_THROWS_WITH(real_file_system().lock(dir.path(), milliseconds(0)),
+                    Catch::Contains("another mosq-reconcile run holds the lock (pid " +
+                                    std::to_string(::getpid()) + ")"));
   held.reset();
-  CHECK_NOTHROW(real_file_system().lock(dir.path(), LockWait::fail_if_held));
+  CHECK_NOTHROW(real_file_system().lock(dir.path(), milliseconds(0)));
+}
+
+TEST_CASE("a lock waits up to its timeout, and gets the lock once the holder lets go", "[util][fs]") {
+  using std::chrono::milliseconds;
+  TempDir dir;
+  auto held = real_file_system().lock(dir.path(), milliseconds(0));
+  const auto start = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH(real_file_system().lock(dir.path(), milliseconds(300)),
+                    Catch::Contains("did not release it within 300 ms (--lock-timeout)"));
+  CHECK(std::chrono::steady_clock::now() - start >= milliseconds(300));
+  // Released while the second one waits: it gets the lock.
+  std::thread release([&] {
+    std::this_thread::sleep_for(milliseconds(200));
+    held.reset();
+  });
+  std::unique_ptr<FileLock> second;
+  CHECK_NOTHROW(second = real_file_system().lock(dir.path(), milliseconds(20000)));
+  release.join();
+  CHECK(second != nullptr);
 }
 
 TEST_CASE("ISO 8601 times", "[util][time]") {

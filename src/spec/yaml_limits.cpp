@@ -1,0 +1,110 @@
+#include "spec/yaml_limits.h"
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <sstream>
+#include <unordered_map>
+#include <vector>
+
+namespace mosq::spec {
+namespace {
+
+struct LimitExceeded {
+  YAML::Mark mark;
+  std::string message;
+};
+
+// Counts every node as the reader will walk it: an alias counts as the
+// whole subtree its anchor names.
+class LimitCounter : public YAML::EventHandler {
+ public:
+  explicit LimitCounter(const YamlLimits& limits) : m_limits(limits) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                const std::string&) override {
+    leaf(mark, anchor);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (++m_aliases > m_limits.max_aliases) {
+      throw LimitExceeded{mark, "more than " + std::to_string(m_limits.max_aliases) +
+                                    " YAML aliases (*name); write the values out"};
+    }
+    const auto size = m_anchor_sizes.find(anchor);
+    add(mark, size == m_anchor_sizes.end() ? 1 : size->second);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Open {
+    YAML::anchor_t anchor;
+    std::size_t nodes_before;
+  };
+
+  void add(const YAML::Mark& mark, std::size_t nodes) {
+    m_nodes += nodes;
+    if (m_nodes > m_limits.max_nodes) {
+      throw LimitExceeded{mark, "the YAML holds more than " + std::to_string(m_limits.max_nodes) +
+                                    " values once its aliases are expanded"};
+    }
+  }
+  void leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    add(mark, 1);
+    if (anchor != 0) m_anchor_sizes[anchor] = 1;
+  }
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (m_open.size() >= m_limits.max_depth) {
+      throw LimitExceeded{mark, "too deeply nested (more than " + std::to_string(m_limits.max_depth) +
+                                    " levels of lists and mappings)"};
+    }
+    m_open.push_back(Open{anchor, m_nodes});
+    add(mark, 1);
+  }
+  void close() {
+    if (m_open.empty()) return;
+    const Open done = m_open.back();
+    m_open.pop_back();
+    if (done.anchor != 0) m_anchor_sizes[done.anchor] = m_nodes - done.nodes_before;
+  }
+
+  const YamlLimits& m_limits;
+  std::size_t m_nodes = 0;
+  std::size_t m_aliases = 0;
+  std::vector<Open> m_open;
+  std::unordered_map<YAML::anchor_t, std::size_t> m_anchor_sizes;
+};
+
+}  // namespace
+
+bool check_yaml_limits(const std::string& yaml_text, Diagnostics& diagnostics, const YamlLimits& limits) {
+  std::istringstream input(yaml_text);
+  try {
+    YAML::Parser parser(input);
+    LimitCounter counter(limits);
+    while (parser.HandleNextDocument(counter)) {
+    }
+  } catch (const LimitExceeded& exceeded) {
+    const Mark mark = exceeded.mark.is_null() ? Mark{1, 1} : Mark{exceeded.mark.line + 1, exceeded.mark.column + 1};
+    diagnostics.add(mark, "", exceeded.message);
+    return false;
+  } catch (const YAML::Exception&) {
+    // Not YAML: the parse that builds the tree reports it, located.
+  }
+  return true;
+}
+
+}  // namespace mosq::spec
