@@ -1,6 +1,7 @@
 #include "broker/config_render.h"
 
 #include <initializer_list>
+#include <set>
 #include <sstream>
 
 #include "util/error.h"
@@ -78,16 +79,32 @@ std::string render_config(const spec::Spec& spec) {
   return out.str();
 }
 
+bool is_listener_option(const std::string& option) {
+  static const std::set<std::string> k_listener_options{
+      // Listeners
+      "bind_address", "bind_interface", "http_dir", "listener", "max_connections", "maximum_qos", "max_qos",
+      "max_topic_alias", "mount_point", "port", "protocol", "socket_domain", "use_username_as_clientid",
+      "websockets_headers_size",
+      // Certificate based SSL/TLS support
+      "cafile", "capath", "certfile", "ciphers", "ciphers_tls1.3", "crlfile", "dhparamfile", "keyfile",
+      "require_certificate", "tls_engine", "tls_engine_kpass_sha1", "tls_keyform", "tls_version",
+      "use_identity_as_username", "use_subject_as_username",
+      // Pre-shared-key based SSL/TLS support
+      "psk_hint"};
+  return k_listener_options.count(option) != 0;
+}
+
 std::string listener_section(const std::string& config_text) {
   std::istringstream in(config_text);
   std::string line;
   std::string section;
-  bool in_listeners = false;
+  bool in_listener = false;
   while (std::getline(in, line)) {
-    std::string t = trim(line);
+    const std::string t = trim(line);
     if (t.empty() || t.front() == '#') continue;
-    if (t.rfind("listener ", 0) == 0 || t.rfind("port ", 0) == 0) in_listeners = true;
-    if (in_listeners) section += t + "\n";
+    const std::string option = t.substr(0, t.find_first_of(" \t"));
+    if (option == "listener" || option == "port") in_listener = true;
+    if (in_listener && is_listener_option(option)) section += t + "\n";
   }
   return section;
 }

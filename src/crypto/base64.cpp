@@ -1,6 +1,12 @@
 #include "crypto/base64.h"
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+
 #include <array>
+#include <climits>
+
+#include "crypto/ossl_ptr.h"
 
 namespace mosq::crypto {
 namespace {
@@ -103,6 +109,29 @@ std::optional<std::vector<unsigned char>> base64_decode(std::string_view text) {
     }
     out.push_back(static_cast<unsigned char>(group & 0xff));
   }
+  return out;
+}
+
+std::optional<std::vector<unsigned char>> base64_decode_as_mosquitto(std::string_view text) {
+  if (text.empty() || text.size() > static_cast<std::size_t>(INT_MAX)) {
+    return std::nullopt;
+  }
+  ErrorQueueGuard guard;
+  BIO* base64 = BIO_new(BIO_f_base64());
+  BIO* memory = BIO_new_mem_buf(text.data(), static_cast<int>(text.size()));
+  if (base64 == nullptr || memory == nullptr) {
+    BIO_free(base64);
+    BIO_free(memory);
+    return std::nullopt;
+  }
+  BIO_set_flags(base64, BIO_FLAGS_BASE64_NO_NL);
+  BioPtr chain(BIO_push(base64, memory));  // frees both
+  std::vector<unsigned char> out(text.size());
+  const int length = BIO_read(chain.get(), out.data(), static_cast<int>(out.size()));
+  if (length <= 0) {
+    return std::nullopt;
+  }
+  out.resize(static_cast<std::size_t>(length));
   return out;
 }
 

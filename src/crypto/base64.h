@@ -22,4 +22,12 @@ std::string base64_encode(const std::vector<unsigned char>& data);
 // The empty text decodes to no bytes.
 std::optional<std::vector<unsigned char>> base64_decode(std::string_view text);
 
+// The bytes Mosquitto's own decoder gets from text: OpenSSL's base64 BIO
+// without line breaks, as Mosquitto 2.0 reads password salts and hashes
+// (src/password_mosq.c). It is laxer than base64_decode (the unused bits
+// of the last digit are ignored: "...nx==" reads as "...nw=="), and a
+// reader that must keep every user the broker keeps has to be exactly as
+// lax. nullopt when it yields no bytes.
+std::optional<std::vector<unsigned char>> base64_decode_as_mosquitto(std::string_view text);
+
 }  // namespace mosq::crypto

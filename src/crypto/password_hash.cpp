@@ -44,7 +44,7 @@ constexpr int k_v2_1_default_iterations = 210000;
 
 using Bytes = std::vector<unsigned char>;
 
-void set_why(std::string* why, const char* reason) {
+void set_why(std::string* why, const std::string& reason) {
   if (why != nullptr) {
     *why = reason;
   }
@@ -142,6 +142,11 @@ std::optional<PasswordHash> parse_password_hash(std::string_view text, std::stri
       set_why(why, "iterations is not a positive integer");
       return std::nullopt;
     }
+    if (*iterations > k_max_iterations) {
+      set_why(why, std::to_string(*iterations) + " iterations, above the " + std::to_string(k_max_iterations) +
+                       " this tool verifies (each check would take minutes)");
+      return std::nullopt;
+    }
     result.iterations = *iterations;
     fields.erase(fields.begin());
   } else if (text.substr(0, 3) == "$6$") {
@@ -163,12 +168,14 @@ std::optional<PasswordHash> parse_password_hash(std::string_view text, std::stri
     set_why(why, "empty salt");
     return std::nullopt;
   }
-  std::optional<Bytes> salt = base64_decode(fields[0]);
+  // Decoded as the broker decodes them, so a line it accepts is never
+  // called unreadable (and its user dropped).
+  std::optional<Bytes> salt = base64_decode_as_mosquitto(fields[0]);
   if (!salt) {
     set_why(why, "salt is not valid base64");
     return std::nullopt;
   }
-  std::optional<Bytes> hash = base64_decode(fields[1]);
+  std::optional<Bytes> hash = base64_decode_as_mosquitto(fields[1]);
   if (!hash) {
     set_why(why, "hash is not valid base64");
     return std::nullopt;

@@ -68,7 +68,11 @@ struct ObservedCertificate {
   std::string parse_error;
   crypto::CertificateFacts facts;
   bool matches_key = false;  // matches the key observed on disk beside it
-  bool signed_by_ca = false; // verifies under the CA certificate on disk (server, clients)
+  bool signed_by_ca = false; // verifies under the CA certificate on disk (server, clients);
+                             // for the CA itself: self-signed (verifies under its own key)
+  // The file holds more than the certificate as the tool writes it (a
+  // second certificate appended: an extra trust anchor, or other text).
+  bool extra_content = false;
 };
 
 struct ObservedPki {

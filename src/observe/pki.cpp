@@ -48,6 +48,7 @@ LoadedCertificate observe_certificate(const FileSystem& fs, const Root& root,
   loaded.cert = crypto::Certificate::parse_pem(content, &loaded.observed.parse_error);
   if (!loaded.cert) return loaded;
   loaded.observed.parsed = true;
+  loaded.observed.extra_content = content != loaded.cert->to_pem();
   loaded.observed.facts = loaded.cert->facts();
   loaded.observed.matches_key = key.key && loaded.cert->matches_key(*key.key);
   return loaded;
@@ -91,6 +92,7 @@ ObservedPki observe_pki(const spec::Spec& spec, const ResolvedSecrets& secrets,
   LoadedKey ca_key = observe_key(fs, root, tls.ca.key_path, passphrase);
   check_ca_key_opens(spec, root, ca_key.observed);
   LoadedCertificate ca_cert = observe_certificate(fs, root, tls.ca.cert_path, ca_key);
+  ca_cert.observed.signed_by_ca = ca_cert.cert && ca_cert.cert->signed_by(*ca_cert.cert);
 
   auto signed_by_ca = [&](const LoadedCertificate& leaf) {
     return leaf.cert && ca_cert.cert && leaf.cert->signed_by(*ca_cert.cert);

@@ -114,8 +114,16 @@ Change plan_certificate(const CertContext& c, const observe::Observed& observed,
     reasons.push_back("subject " + crypto::format_name(facts.subject) + " -> " +
                       crypto::format_name(c.wanted.subject));
   }
+  if (c.cert.extra_content) {
+    reasons.push_back("the file holds more than this certificate (another certificate, an extra trust "
+                      "anchor, or other text)");
+  }
   if (is_ca) {
+    // What every verifier asks of an issuing CA (RFC 5280 4.2.1.3, 4.2.1.9).
     if (!facts.is_ca) reasons.push_back("not a CA certificate (no basicConstraints CA:TRUE)");
+    if (!facts.has_key_cert_sign) reasons.push_back("keyUsage lacks keyCertSign: it may not sign certificates");
+    if (facts.version < 3) reasons.push_back("a v" + std::to_string(facts.version) + " certificate cannot be a CA");
+    if (!c.cert.signed_by_ca) reasons.push_back("not self-signed: a root CA must verify under its own key");
   } else {
     if (c.ca_key_change && is_new(*c.ca_key_change)) {
       reasons.push_back("the CA key is new");

@@ -1,5 +1,6 @@
 #include "plan/planner.h"
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -40,7 +41,12 @@ std::vector<std::string> listener_differences(const std::string& before, const s
       reasons.push_back(head + " added");
       continue;
     }
-    if (it->second == lines) continue;
+    // Mosquitto reads a listener's options in any order: only a changed
+    // set of lines is a change.
+    auto sorted_old = it->second, sorted_new = lines;
+    std::sort(sorted_old.begin(), sorted_old.end());
+    std::sort(sorted_new.begin(), sorted_new.end());
+    if (sorted_old == sorted_new) continue;
     std::map<std::string, std::string> was;
     for (const auto& l : it->second) was[option_key(l)] = l;
     std::string detail;
@@ -52,9 +58,10 @@ std::vector<std::string> listener_differences(const std::string& before, const s
       if (w == was.end()) {
         detail += (detail.empty() ? "" : ", ") + ("+" + l);
       } else if (w->second != l) {
-        detail += (detail.empty() ? "" : ", ") + w->second + " -> " + l.substr(key.size() + 1);
+        detail += (detail.empty() ? "" : ", ") + w->second + " -> " + l.substr(std::min(l.size(), key.size() + 1));
       }
     }
+    if (detail.empty()) detail = "options repeated or reordered";  // e.g. one line twice
     for (const auto& [key, l] : was) {
       if (!seen[key]) detail += (detail.empty() ? "" : ", ") + ("-" + l);
     }
@@ -76,7 +83,9 @@ Change plan_config(const spec::Spec& spec, const observe::Observed& observed,
   const observe::ObservedConfig& config = observed.config;
   if (!config.file.exists()) {
     change.reasons.push_back("does not exist");
+    // The running broker (if any) has none of these listeners yet.
     restart_reasons = listener_differences("", *change.desired_content);
+    if (!restart_reasons.empty()) change.effect = BrokerEffect::restart;
     settle(change, Action::create, config.file, observed.ownership);
     return change;
   }

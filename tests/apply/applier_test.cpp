@@ -2,9 +2,11 @@
 // and convergence after a failure. Driven in-process through cli::run.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/run.h"
+#include "support/fake_host.h"
 #include "support/faulty_file_system.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -161,4 +163,59 @@ TEST_CASE("changed passwords are re-hashed in place, others kept byte for byte",
   CHECK(after.substr(0, after.find('\n')) == alice_line);
   CHECK(after != before);
   CHECK(after.find("bob:$7$101$") != std::string::npos);
+}
+
+TEST_CASE("a failure half way reports exactly what was written, and JSON says changed", "[apply][faults]") {
+  SpecDir dir;
+  auto env = env_with("alice-pw", "bob-pw");
+  FaultyFileSystem faulty(3);  // CA key and CA certificate written, then the disk is full
+  Run failed = run_with(faulty, dir, {"--json"}, env);
+  INFO(failed.out << failed.err);
+  CHECK(failed.code == 1);
+  const auto json = nlohmann::json::parse(failed.out);
+  CHECK(json.at("changed") == true);
+  CHECK(json.at("failed") == true);
+  CHECK(json.at("error").at("message").get<std::string>().find("No space left on device (injected)") !=
+        std::string::npos);
+  const auto& done = json.at("applied").at("done");
+  REQUIRE(done.size() == 2);
+  CHECK(done[0].get<std::string>().rfind("created CA key ", 0) == 0);
+  CHECK(done[1].get<std::string>().rfind("created CA certificate ", 0) == 0);
+
+  // Text: the same two lines, then how far it got.
+  SpecDir text_dir;
+  FaultyFileSystem faulty_text(3);
+  Run text = run_with(faulty_text, text_dir, {}, env);
+  CHECK(text.code == 1);
+  CHECK(text.out.find("  created CA key ") != std::string::npos);
+  CHECK(text.out.find("  created CA certificate ") != std::string::npos);
+  CHECK(text.out.find("Apply stopped after 2 of the planned changes (listed above).") != std::string::npos);
+  CHECK(text.err.find("No space left on device (injected)") != std::string::npos);
+
+  // Nothing written at all: changed false.
+  SpecDir none_dir;
+  FaultyFileSystem first_fails(1);
+  Run none = run_with(first_fails, none_dir, {"--json"}, env);
+  CHECK(none.code == 1);
+  CHECK(nlohmann::json::parse(none.out).at("changed") == false);
+}
+
+TEST_CASE("after a failure half way the broker is still told to reload what was written", "[apply][faults]") {
+  SpecDir dir;
+  std::string spec = k_spec;
+  spec.replace(spec.find("listeners:"), 0, "  reload:\n    pid_file: /run/mosquitto.pid\n");
+  write_file(dir / "broker.yaml", spec);
+  write_file(dir / "root/run/mosquitto.pid", "4242\n");
+  FakeHost host;
+  host.add_process(4242, "mosquitto");
+  FaultyFileSystem faulty(6);  // everything but the config (written last)
+  std::ostringstream out, err;
+  const int code = cli::run({"--root", dir / "root", dir / "broker.yaml"}, faulty, host,
+                            env_with("alice-pw", "bob-pw"), out, err, false);
+  INFO(out.str() << err.str());
+  CHECK(code == 1);
+  REQUIRE(host.signals.size() == 1);  // the password file and server certificate are live
+  CHECK(host.signals[0].first == 4242);
+  CHECK(out.str().find("sent SIGHUP to the broker (pid 4242)") != std::string::npos);
+  CHECK(out.str().find("Apply stopped after 5 of the planned changes") != std::string::npos);
 }

@@ -145,3 +145,41 @@ TEST_CASE("reload: a listener change records a pending restart until the broker 
   INFO(describe(stopped));
   CHECK(stopped.exit_code == 0);
 }
+
+TEST_CASE("reload: a pid file naming another process, or an id that wraps around, is never signalled") {
+  Tree t;
+  t.env["ALICE_PW"] = "alice-Pw-1111";
+  t.write_spec(spec_with_pid_file(1883));
+  REQUIRE(t.apply().exit_code == 0);
+  const std::string pid_file = t.host("/run/mosquitto/mosquitto.pid");
+  int round = 0;
+
+  SECTION("a live process that is not mosquitto") {
+    FakeBroker other(false, /*named_mosquitto=*/false);  // dies of SIGHUP
+    write_file(pid_file, std::to_string(other.pid()) + "\n");
+    auto r = t.apply({{"ALICE_PW", "alice-Rotated-" + std::to_string(++round)}});
+    INFO(describe(r));
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "updated password file"));
+    CHECK(contains(r.err, "no SIGHUP sent: pid " + std::to_string(other.pid())));
+    CHECK(contains(r.err, "is 'sleep', not mosquitto"));
+    CHECK(other.ended_by_signal() == 0);  // still alive
+  }
+  SECTION("ids past pid_t that once became 1 or 0 (this process group)") {
+    for (const char* text : {"4294967297\n", "4294967296\n", "12abc\n", "0\n", "-1\n"}) {
+      INFO(text);
+      write_file(pid_file, text);
+      auto r = t.apply({{"ALICE_PW", "alice-Rotated-" + std::to_string(++round)}});
+      INFO(describe(r));
+      CHECK(r.exit_code == 0);  // the tool was not killed by its own signal
+      CHECK(contains(r.out, "updated password file"));
+      CHECK(contains(r.err, "no SIGHUP sent: pid file " + pid_file + " is unusable"));
+    }
+  }
+  SECTION("no pid file: it says no reload was needed") {
+    auto r = t.apply({{"ALICE_PW", "alice-Rotated-" + std::to_string(++round)}});
+    INFO(describe(r));
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "broker not running (no pid file " + pid_file + "): no reload needed"));
+  }
+}

@@ -258,3 +258,45 @@ TEST_CASE("client certificates follow the same lifecycle", "[plan][pki]") {
   CHECK(change.reasons == std::vector<std::string>{"extendedKeyUsage lacks clientAuth"});
   CHECK(change.effect == plan::BrokerEffect::none);
 }
+
+TEST_CASE("a CA certificate must have every property of an issuing root CA", "[plan][pki]") {
+  auto spec = example_spec();
+  auto observed = in_sync(spec);
+  auto& facts = observed.pki->ca_cert.facts;
+  REQUIRE(find_change(plan_for(spec, observed), ResourceKind::ca_certificate).action == Action::no_op);
+  SECTION("keyUsage without keyCertSign") {
+    facts.has_key_cert_sign = false;
+    const auto ca = change_for(spec, observed, ResourceKind::ca_certificate);
+    CHECK(ca.action == Action::replace);
+    CHECK(ca.reasons == std::vector<std::string>{"keyUsage lacks keyCertSign: it may not sign certificates"});
+  }
+  SECTION("not CA:TRUE") {
+    facts.is_ca = false;
+    CHECK(has_reason(change_for(spec, observed, ResourceKind::ca_certificate),
+                     "not a CA certificate (no basicConstraints CA:TRUE)"));
+  }
+  SECTION("a v1 certificate") {
+    facts.version = 1;
+    CHECK(has_reason(change_for(spec, observed, ResourceKind::ca_certificate), "a v1 certificate cannot be a CA"));
+  }
+  SECTION("issued by another CA, not self-signed") {
+    observed.pki->ca_cert.signed_by_ca = false;
+    CHECK(has_reason(change_for(spec, observed, ResourceKind::ca_certificate),
+                     "not self-signed: a root CA must verify under its own key"));
+  }
+}
+
+TEST_CASE("a certificate file holding more than its certificate is drift", "[plan][pki]") {
+  auto spec = example_spec();
+  auto observed = in_sync(spec);
+  observed.pki->ca_cert.extra_content = true;
+  observed.pki->server_cert.extra_content = true;
+  auto plan = plan_for(spec, observed);
+  for (auto kind : {ResourceKind::ca_certificate, ResourceKind::server_certificate}) {
+    const auto& change = find_change(plan, kind);
+    CHECK(change.action == Action::replace);
+    CHECK(has_reason(change, "the file holds more than this certificate"));
+  }
+  // Same key, same subject: a renewal clients keep trusting, not a break.
+  CHECK_FALSE(find_change(plan, ResourceKind::ca_certificate).breaks_trust);
+}

@@ -263,6 +263,40 @@ TEST_CASE("broker config drift", "[plan][config]") {
     CHECK(change.action == Action::create);
     CHECK(change.desired_content.has_value());
   }
+  SECTION("a missing config while the broker runs: its listeners need a restart, with reasons") {
+    observed.config.file.info = FileInfo{};
+    observed.config.content.clear();
+    auto plan = plan_for(spec, observed);
+    CHECK(find_change(plan, ResourceKind::broker_config).effect == plan::BrokerEffect::restart);
+    CHECK(plan.restart_reasons ==
+          std::vector<std::string>{"listener 1883 127.0.0.1 added", "listener 8883 0.0.0.0 added"});
+  }
+  SECTION("two lines swapped inside a listener block: a rewrite, no restart") {
+    std::string& text = observed.config.content;
+    const std::string a = "certfile /etc/mosquitto/certs/server.crt\n";
+    const std::string b = "keyfile /etc/mosquitto/certs/server.key\n";
+    const auto at = text.find(a + b);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, a.size() + b.size(), b + a);
+    auto plan = plan_for(spec, observed);
+    auto change = find_change(plan, ResourceKind::broker_config);
+    CHECK(change.action == Action::update);
+    CHECK(change.reasons == std::vector<std::string>{"content differs from the spec's rendering"});
+    CHECK_FALSE(plan.restart_required());
+    CHECK(plan.reload_needed);
+  }
+  SECTION("a global line after a listener is not a listener change") {
+    observed.config.content += "log_type all\n";
+    auto plan = plan_for(spec, observed);
+    CHECK(find_change(plan, ResourceKind::broker_config).action == Action::update);
+    CHECK_FALSE(plan.restart_required());
+  }
+  SECTION("a listener option added by hand needs a restart, named") {
+    observed.config.content += "max_connections 10\n";
+    auto plan = plan_for(spec, observed);
+    REQUIRE(plan.restart_reasons.size() == 1);
+    CHECK(plan.restart_reasons[0].find("-max_connections 10") != std::string::npos);
+  }
 }
 
 TEST_CASE("a restart asked for earlier stays in the plan until it happened", "[plan][restart]") {
