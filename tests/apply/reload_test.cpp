@@ -70,8 +70,8 @@ TEST_CASE("SIGHUP goes to the pid file's process only when it is mosquitto", "[a
     };
     for (const Case& c : {Case{"4242\n", "sshd", 100, "is 'sshd', not mosquitto"},
                           Case{"4242\n", "mosquitto", -60, "started after the pid file was written"},
-                          Case{"4294967297\n", "mosquitto", 100, "not a process id (too long)"},
-                          Case{"4294967296\n", "mosquitto", 100, "not a process id (too long)"},
+                          Case{"4294967297\n", "mosquitto", 100, "process id 4294967297 is out of range"},
+                          Case{"4294967296\n", "mosquitto", 100, "process id 4294967296 is out of range"},
                           Case{"12abc\n", "mosquitto", 100, "only digits"}}) {
       INFO(c.pid_text << " " << c.comm);
       write_file(dir / "mosquitto.pid", c.pid_text);

@@ -193,3 +193,54 @@ TEST_CASE("interop: a legacy $6$ line verifies in the broker and in mosq-reconci
     CHECK(broker.log().find("removing entry") == std::string::npos);
   }
 }
+
+TEST_CASE("interop: a hash whose last base64 digit has non-zero unused bits is kept, as the broker keeps it",
+          "[broker]") {
+  Site site;
+  const int port = free_port();
+  site.write_spec(spec_head() + "  unlisted_users: keep\n" + "listeners:\n" + plain_listener(port) +
+                  "users:\n"
+                  "  - name: user1\n"
+                  "    password_env: USER1_PW\n");
+  const Env env{{"USER1_PW", "user1-Pw-1"}};
+  ProcessResult first = site.tool({}, env);
+  INFO(describe(first));
+  REQUIRE(first.exit_code == 0);
+  const std::string pwfile = site.path("etc/mosquitto/mqttpass");
+
+  // A user the spec does not list, made by mosquitto_passwd, then its hash's
+  // last digit before "==" bumped by one: the low 4 bits are unused, so the
+  // bytes stay the same ("...w==" -> "...x==").
+  const std::string made = site.path("made.txt");
+  ProcessResult passwd = run_process({"mosquitto_passwd", "-b", "-c", made, "kept", "kept-Pw-9"});
+  INFO(describe(passwd));
+  REQUIRE(passwd.exit_code == 0);
+  std::string line = read_file(made);
+  REQUIRE(line.size() > 4);
+  REQUIRE(line.compare(line.size() - 3, 3, "==\n") == 0);
+  char& last = line[line.size() - 4];
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const auto value = alphabet.find(last);
+  REQUIRE(value != std::string::npos);
+  REQUIRE((value & 0x0f) == 0);  // canonical: unused bits are zero
+  last = alphabet[value | 0x01];
+  const std::string hand_made = read_file(pwfile) + line;
+  replace_content(pwfile, hand_made);
+
+  ProcessResult plan = site.tool({"--plan"}, env);
+  INFO(describe(plan));
+  CHECK(plan.exit_code == 0);  // not "not valid base64", not dropped
+  ProcessResult applied = site.tool({}, env);
+  INFO(describe(applied));
+  CHECK(applied.exit_code == 0);
+  CHECK(read_file(pwfile) == hand_made);
+
+  Broker broker(site.broker_dir(), site.conf_d(), {port});
+  std::string why;
+  const bool exchanged = mqtt_exchange(plain_client(port, "kept", "kept-Pw-9"), "interop/kept", &why);
+  INFO(why);
+  INFO(broker.log());
+  CHECK(exchanged);
+  CHECK(refused(plain_client(port, "kept", "kept-Pw-8")));
+  CHECK(broker.log().find("removing entry") == std::string::npos);
+}

@@ -264,7 +264,7 @@ TEST_CASE("hashes are decoded as Mosquitto decodes them: the unused bits of the 
   // logs the user in (checked on 2.0.11), so the tool must not drop it.
   const PasswordHash canonical = must_parse(k_pbkdf2_12);
   std::string lax = k_pbkdf2_12;
-  REQUIRE(lax.substr(lax.size() - 3) == "tg=");
+  REQUIRE(lax.substr(lax.size() - 4) == "tg==");
   for (const char last : {'h', 'i', 'v'}) {
     lax[lax.size() - 3] = last;
     INFO(lax);
@@ -315,12 +315,15 @@ TEST_CASE("malformed hashes each give their problem", "[crypto][password]") {
 
   CHECK(problem_of("$7$101$$" + hash) == "empty salt");
   CHECK(problem_of("$7$101$AAEC*wQFBgcICQoL$" + hash) == "salt is not valid base64");
-  CHECK(problem_of("$7$101$AAECAwQFBgcICQo$" + hash) == "salt is not valid base64");
+  // OpenSSL's BIO (the broker's decoder) reads 15 digits as 9 bytes: the
+  // hash parses, and its 9-byte salt is what makes the broker drop it
+  // (see "salt length decides which broker version reads a hash").
+  CHECK(must_parse("$7$101$AAECAwQFBgcICQo$" + hash).salt.size() == 9);
   CHECK(problem_of("$6$c2Fs dHNh$" + hash) == "salt is not valid base64");
   CHECK(problem_of("$7$101$" + salt + "$not base64!") == "hash is not valid base64");
-  CHECK(problem_of("$7$101$" + salt + "$" + hash + " ") == "hash is not valid base64");
+  CHECK(must_parse("$7$101$" + salt + "$" + hash + " ").hash.size() == 64);  // the BIO skips blanks
   CHECK(problem_of("$7$101$" + salt + "$" + hash + ":extra") == "hash is not valid base64");
-  CHECK(problem_of("$7$101$" + salt + "$") == "hash is not 64 bytes (a SHA-512 output)");
+  CHECK(problem_of("$7$101$" + salt + "$") == "hash is not valid base64");  // decodes to nothing
   CHECK(problem_of("$7$101$" + salt + "$AAAA") == "hash is not 64 bytes (a SHA-512 output)");
 
   // A null `why` is allowed.

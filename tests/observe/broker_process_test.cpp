@@ -27,6 +27,8 @@ TEST_CASE("parse_pid takes digits only, within pid_t, above 1", "[observe][pid]"
     CHECK_FALSE(why.empty());
   }
   parse_pid("4294967297", &why);
+  CHECK(why == "process id 4294967297 is out of range");
+  parse_pid("42949672970", &why);
   CHECK(why == "it is not a process id (too long)");
   parse_pid("2147483648", &why);
   CHECK(why == "process id 2147483648 is out of range");
@@ -86,7 +88,7 @@ TEST_CASE("find_broker: a pid file that is not one is unusable, never read unbou
     std::string text;
     std::string why;
   };
-  for (const Case& c : {Case{"4294967297\n", "too long"}, Case{"4294967296", "too long"},
+  for (const Case& c : {Case{"4294967297\n", "out of range"}, Case{"4294967296", "out of range"},
                         Case{"12abc\n", "only digits"}, Case{"1\n", "cannot be the broker's"},
                         Case{std::string(100, '7'), "too big for a pid file"}}) {
     const std::string pid_file = dir / "p.pid";
