@@ -21,6 +21,8 @@ po::options_description visible_options() {
       ("validate", "check the spec only, touching nothing else")
       ("allow-trust-break", "apply even when the plan replaces the CA that clients trust (a new CA key, or a "
                             "CA certificate under another key or subject)")
+      ("quiet,q", "print nothing when nothing changed, one line per change otherwise (for cron)")
+      ("detailed-exitcode", "apply exits 0 in sync, 2 changed, 1 error (as --plan does)")
       ("lock-timeout", po::value<int>()->value_name("SECONDS"),
        "apply waits this long for another run's lock, then fails naming its pid (default 60)")
       ("help,h", "show this help")
@@ -33,7 +35,7 @@ po::options_description visible_options() {
 std::string usage() {
   std::ostringstream out;
   out << "Usage: mosq-reconcile [--plan] [--json] [--diff] [--root DIR] [--now TIME] "
-         "[--validate] [--allow-trust-break] [--lock-timeout SECONDS] SPEC\n\n"
+         "[--validate] [--quiet] [--detailed-exitcode] [--allow-trust-break] [--lock-timeout SECONDS] SPEC\n\n"
       << "Makes a Mosquitto broker's users, TLS files and config match SPEC (broker.yaml).\n"
       << "Without --plan it applies the changes; a second run changes nothing.\n\n"
       << visible_options();
@@ -62,6 +64,8 @@ Options parse_options(const std::vector<std::string>& args) {
   if (vm.count("root")) options.root = vm["root"].as<std::string>();
   if (vm.count("now")) options.now = vm["now"].as<std::string>();
   options.allow_trust_break = vm.count("allow-trust-break") != 0;
+  options.quiet = vm.count("quiet") != 0;
+  options.detailed_exitcode = vm.count("detailed-exitcode") != 0;
   if (vm.count("lock-timeout")) {
     options.lock_timeout_seconds = vm["lock-timeout"].as<int>();
     if (options.lock_timeout_seconds < 0 || options.lock_timeout_seconds > 86400) {

@@ -25,6 +25,10 @@ struct Options {
   bool allow_trust_break = false;
   // How long apply waits for another run's lock before giving up.
   int lock_timeout_seconds = 60;
+  // Text output for cron: nothing when nothing changed, one line per change.
+  bool quiet = false;
+  // Apply's exit code tells changed (2) from in sync (0), as --plan's does.
+  bool detailed_exitcode = false;
 };
 
 // Throws Error with a usage message.

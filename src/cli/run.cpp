@@ -90,6 +90,44 @@ void check_apply_allowed(const Options& options, const spec::Spec& spec, const p
   }
 }
 
+void print_error_lines(std::ostream& err, const std::string& text) {
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    err << "mosq-reconcile: error: " << text.substr(start, end - start) << "\n";
+    start = end + 1;
+  }
+}
+
+// What apply did (also on a no-op apply: JSON always has "applied"), and
+// the error it stopped at, with what was written before it.
+void print_report(const Output& output, const apply::ApplyReport& report, bool had_changes,
+                  nlohmann::json& json) {
+  if (output.options.json) {
+    json["applied"] = report_json(report);
+    if (report.error) {
+      // What was written before the failure is real: changed says so.
+      json["changed"] = report.changed();
+      json["failed"] = true;
+      json["error"] = {{"message", *report.error}, {"diagnostics", nlohmann::json::array()}};
+    }
+    output.out << json.dump(2) << "\n";
+    return;
+  }
+  for (const auto& line : report.warnings) output.err << "Warning: " << line << "\n";
+  if (!output.options.quiet) {
+    for (const auto& line : report.done) output.out << "  " << line << "\n";
+    if (report.error) {
+      output.out << (report.files_written > 0 ? "Apply stopped after " + std::to_string(report.files_written) +
+                                                    " of the planned changes (listed above).\n"
+                                              : std::string("Apply stopped before writing anything.\n"));
+    } else if (had_changes) {
+      output.out << "Apply complete.\n";
+    }
+  }
+  if (report.error) print_error_lines(output.err, *report.error);
+}
+
 ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const observe::EnvLookup& env,
                    const Output& output) {
   const spec::Spec spec = load(options, fs);
@@ -119,19 +157,27 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
   const observe::Observed observed = observe::observe(spec, secrets, fs, host, root);
   const plan::Plan plan = plan::make_plan(spec, observed, now);
 
+  const render::Color color = output.color ? render::Color::on : render::Color::off;
   nlohmann::json json;
   if (options.json) {
     json = render::render_json(plan);
     if (options.diff) json["diff"] = render::render_diff(plan, observed);
   } else {
-    if (options.diff) output.out << render::render_diff(plan, observed);
-    output.out << render::render_human(plan, output.color ? render::Color::on
-                                                         : render::Color::off);
+    if (options.quiet) {
+      for (const auto& line : render::change_lines(plan)) output.out << line << "\n";
+    } else {
+      if (options.diff) output.out << render::render_diff(plan, observed);
+      output.out << render::render_human(plan, color);
+    }
+    output.err << render::render_warnings(plan, color);
   }
-  ExitCode code = ExitCode::ok;
   if (options.plan) {
-    code = plan.has_changes() ? ExitCode::changes_pending : ExitCode::ok;
-  } else if (plan.has_changes()) {
+    if (options.json) output.out << json.dump(2) << "\n";
+    return plan.has_changes() ? ExitCode::changes_pending : ExitCode::ok;
+  }
+
+  apply::ApplyReport report;
+  if (plan.has_changes()) {
     try {
       check_apply_allowed(options, spec, plan, host);
     } catch (const Error& refused) {
@@ -142,43 +188,11 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
       output.out << json.dump(2) << "\n";
       return ExitCode::error;
     }
-    apply::ApplyReport report = apply::apply_plan(plan, spec, secrets, fs, host, root, env, now);
-    if (options.json) {
-      json["applied"] = report_json(report);
-      if (report.error) {
-        // What was written before the failure is real: changed says so.
-        json["changed"] = report.changed();
-        json["failed"] = true;
-        json["error"] = {{"message", *report.error}, {"diagnostics", nlohmann::json::array()}};
-      }
-    } else {
-      for (const auto& line : report.done) output.out << "  " << line << "\n";
-      for (const auto& line : report.warnings) output.err << "Warning: " << line << "\n";
-      if (report.error) {
-        output.out << (report.files_written > 0 ? "Apply stopped after " + std::to_string(report.files_written) +
-                                                      " of the planned changes (listed above).\n"
-                                                : std::string("Apply stopped before writing anything.\n"));
-      } else {
-        output.out << "Apply complete.\n";
-      }
-    }
-    if (report.error) {
-      if (options.json) {
-        output.out << json.dump(2) << "\n";
-      } else {
-        std::string text = *report.error;
-        for (std::size_t start = 0; start < text.size();) {
-          std::size_t end = text.find('\n', start);
-          if (end == std::string::npos) end = text.size();
-          output.err << "mosq-reconcile: error: " << text.substr(start, end - start) << "\n";
-          start = end + 1;
-        }
-      }
-      return ExitCode::error;
-    }
+    report = apply::apply_plan(plan, spec, secrets, fs, host, root, env, now);
   }
-  if (options.json) output.out << json.dump(2) << "\n";
-  return code;
+  print_report(output, report, plan.has_changes(), json);
+  if (report.error) return ExitCode::error;
+  return options.detailed_exitcode && plan.has_changes() ? ExitCode::changes_pending : ExitCode::ok;
 }
 
 void report_error(const Output& output, const Error& error) {
@@ -202,14 +216,7 @@ void report_error(const Output& output, const Error& error) {
                << "\n";
     return;
   }
-  std::string text = error.what();
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    output.err << "mosq-reconcile: error: " << text.substr(start, end - start) << "\n";
-    start = end + 1;
-  }
+  print_error_lines(output.err, error.what());
 }
 
 }  // namespace

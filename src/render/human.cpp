@@ -64,12 +64,27 @@ std::string summary_line(const plan::Plan& plan) {
       case plan::Action::no_op: break;
     }
   }
+  int users_added = 0, users_changed = 0, users_removed = 0;
+  for (const auto& c : plan.changes) {
+    for (const auto& u : c.users) {
+      switch (u.kind) {
+        case plan::UserChange::Kind::add: ++users_added; break;
+        case plan::UserChange::Kind::update: ++users_changed; break;
+        case plan::UserChange::Kind::remove: ++users_removed; break;
+        case plan::UserChange::Kind::repair: break;
+      }
+    }
+  }
   std::ostringstream out;
   if (add + change + replace + remove == 0) {
     out << "No changes.";
   } else {
     out << "Plan: " << add << " to add, " << change << " to change, " << replace
-        << " to replace, " << remove << " to remove.";
+        << " to replace, " << remove << " to remove";
+    if (users_added + users_changed + users_removed > 0) {
+      out << " (users: +" << users_added << " ~" << users_changed << " -" << users_removed << ")";
+    }
+    out << ".";
   }
   std::string broker;
   if (plan.reload_needed) broker = "reload (SIGHUP)";
@@ -131,12 +146,41 @@ std::string render_human(const plan::Plan& plan, Color color) {
     out << "  " << style.paint("31", "restart still pending") << ": " << reason << " (applied "
         << plan::format_date(plan.pending_restart_since) << ", the broker has not restarted since)\n";
   }
-  for (const auto& warning : plan.warnings) {
-    out << style.paint("33", "Warning: ") << warning << "\n";
-  }
   if (out.tellp() > 0) out << "\n";
   out << summary_line(plan) << "\n";
   return out.str();
+}
+
+std::string render_warnings(const plan::Plan& plan, Color color) {
+  Style style{color};
+  std::string out;
+  for (const auto& warning : plan.warnings) out += style.paint("33", "Warning: ") + warning + "\n";
+  return out;
+}
+
+std::vector<std::string> change_lines(const plan::Plan& plan) {
+  std::vector<std::string> lines;
+  for (const plan::Change& change : plan.changes) {
+    if (!change.changes()) continue;
+    std::string line = marker(change.action) + " " + std::string(plan::resource_label(change.kind)) + " " +
+                       change.path;
+    std::string detail;
+    for (const plan::UserChange& u : change.users) {
+      const char* sign = u.kind == plan::UserChange::Kind::add      ? "+"
+                         : u.kind == plan::UserChange::Kind::update ? "~"
+                         : u.kind == plan::UserChange::Kind::remove ? "-"
+                                                                    : "!";
+      detail += std::string(detail.empty() ? "" : ", ") + sign + (u.user.empty() ? u.reason : u.user);
+    }
+    if (detail.empty()) {
+      for (const auto& r : change.reasons) detail += (detail.empty() ? "" : "; ") + r;
+    }
+    if (!detail.empty()) line += ": " + detail;
+    lines.push_back(line);
+  }
+  for (const auto& reason : plan.restart_reasons) lines.push_back("restart required: " + reason);
+  for (const auto& reason : plan.pending_restart_reasons) lines.push_back("restart still pending: " + reason);
+  return lines;
 }
 
 }  // namespace mosq::render

@@ -42,13 +42,23 @@ bool is_certificate(plan::ResourceKind kind) {
          kind == plan::ResourceKind::client_certificate;
 }
 
+// Terraform's action list, with "delete" added when a password file
+// update removes a user (a CI scan for deletions must see it).
+nlohmann::json change_actions(const plan::Change& c) {
+  nlohmann::json actions = json_actions(c.action);
+  bool removes_user = false;
+  for (const auto& u : c.users) removes_user = removes_user || u.kind == plan::UserChange::Kind::remove;
+  if (removes_user && c.action == plan::Action::update) actions.push_back("delete");
+  return actions;
+}
+
 nlohmann::json change_json(const plan::Change& c) {
   nlohmann::json j = {
       {"resource", c.name},
       {"type", std::string(plan::resource_label(c.kind))},
       {"path", c.path},
       {"action", std::string(plan::action_name(c.action))},
-      {"actions", json_actions(c.action)},
+      {"actions", change_actions(c)},
       {"reasons", c.reasons},
       {"content_changes", c.content_changes},
       {"broker_effect", std::string(effect_name(c.effect))},

@@ -86,6 +86,7 @@ TEST_CASE("the broker starts as the mosquitto user from the generated files and 
   INFO(describe(plan));
   REQUIRE(plan.exit_code == 2);
   CHECK(plan.out.find("Warning") == std::string::npos);
+  CHECK(plan.err.find("Warning") == std::string::npos);
   apply_ok(site, secrets_env());
   ProcessResult again = site.tool({"--plan"}, secrets_env());
   INFO(describe(again));
@@ -375,8 +376,9 @@ TEST_CASE("a directory the mosquitto user cannot enter: the plan warns and the b
   ProcessResult plan = site.tool({"--plan"}, secrets_env());
   INFO(describe(plan));
   // (Under --root the warning names the directory as this host sees it.)
-  CHECK(plan.out.find("cannot enter " + site.tool_root() + certs) != std::string::npos);
-  CHECK(plan.out.find("cannot read " + certs + "/server.key") != std::string::npos);
+  // Warnings go to stderr (a cron job's stdout may be thrown away).
+  CHECK(plan.err.find("cannot enter " + site.tool_root() + certs) != std::string::npos);
+  CHECK(plan.err.find("cannot read " + certs + "/server.key") != std::string::npos);
   try {
     Broker broker(site.broker_dir(), site.conf_d(), {port});
     FAIL("mosquitto started without access to " << certs << ":\n" << broker.log());

@@ -32,7 +32,7 @@ TEST_CASE("plan: exits 2 on a greenfield root and writes nothing") {
   CHECK(r.exit_code == 2);
   CHECK(contains(r.out, "+ password file " + k_pwfile));
   CHECK(contains(r.out, "+ broker config " + k_config));
-  CHECK(contains(r.out, "Plan: 2 to add, 0 to change, 0 to replace, 0 to remove."));
+  CHECK(contains(r.out, "Plan: 2 to add, 0 to change, 0 to replace, 0 to remove (users: +2 ~0 -0)."));
   CHECK(describe_differences(before, t.snapshot()) == "");
 }
 
@@ -53,7 +53,7 @@ TEST_CASE("plan: exits 0 in sync, 2 with drift, 1 on error, and apply exits 0 or
   INFO(describe(drift));
   CHECK(drift.exit_code == 2);
   CHECK(contains(drift.out, "~ user bob: password changed"));
-  CHECK(contains(drift.out, "Plan: 0 to add, 1 to change, 0 to replace, 0 to remove."));
+  CHECK(contains(drift.out, "Plan: 0 to add, 1 to change, 0 to replace, 0 to remove (users: +0 ~1 -0)."));
 
   const TreeSnapshot before = t.snapshot();
   auto error = t.plan({{"-BOB_PW", ""}});

@@ -98,3 +98,28 @@ TEST_CASE("safety: an apply that would issue already-expired certificates is ref
   CHECK(contains(r.err, "would be issued already expired (valid until 2022-04-0"));  // the server, 825 days
   CHECK(regular_files(t.snapshot()).empty());
 }
+
+TEST_CASE("unattended: --quiet prints nothing in sync, a line per change otherwise; --detailed-exitcode") {
+  Tree t;
+  t.env["ALICE_PW"] = "alice-Pw-1111";
+  t.write_spec(k_plain_spec);
+  auto first = t.run({"--quiet", "--detailed-exitcode"});
+  INFO(describe(first));
+  CHECK(first.exit_code == 2);  // changed
+  CHECK(first.out ==
+        "+ password file /etc/mosquitto/mqttpass: +alice\n"
+        "+ broker config /etc/mosquitto/conf.d/mosq-reconcile.conf: does not exist\n");
+  auto again = t.run({"--quiet", "--detailed-exitcode"});
+  INFO(describe(again));
+  CHECK(again.exit_code == 0);  // in sync
+  CHECK(again.out.empty());
+  CHECK(again.err.empty());
+  // Without the flag, apply is 0 either way.
+  CHECK(t.run({"--quiet"}, {{"ALICE_PW", "alice-Rotated-2"}}).exit_code == 0);
+  // A no-op apply still has "applied" in JSON.
+  auto json = t.run({"--json"}, {{"ALICE_PW", "alice-Rotated-2"}});
+  INFO(describe(json));
+  CHECK(json.exit_code == 0);
+  CHECK(contains(json.out, "\"applied\": {"));
+  CHECK(contains(json.out, "\"done\": []"));
+}

@@ -46,8 +46,8 @@ TEST_CASE("the human plan", "[render]") {
         "spec\n"
         "  restart required: listener 8883 0.0.0.0: tls_version tlsv1.2 -> tlsv1.3\n"
         "\n"
-        "Plan: 0 to add, 1 to change, 2 to replace, 0 to remove. Broker: reload (SIGHUP); restart "
-        "required.\n");
+        "Plan: 0 to add, 1 to change, 2 to replace, 0 to remove (users: +1 ~1 -1). Broker: reload "
+        "(SIGHUP); restart required.\n");
 }
 
 TEST_CASE("colour only when asked", "[render]") {
@@ -78,6 +78,8 @@ TEST_CASE("the JSON plan", "[render][json]") {
   CHECK(cert["actions"] == nlohmann::json({"delete", "create"}));
   CHECK(cert["days_left"] == 19);
   const auto& pw = json["changes"][1];
+  // An update that removes a user lists "delete", for CI scans.
+  CHECK(pw["actions"] == nlohmann::json({"update", "delete"}));
   CHECK(pw["users"].size() == 3);
   CHECK(pw["users"][1] == nlohmann::json({{"user", "olduser"}, {"action", "delete"},
                                           {"reason", "state: absent"}, {"line", 3}}));
@@ -107,4 +109,24 @@ TEST_CASE("the diff redacts every hash", "[render][diff]") {
 TEST_CASE("redaction never shows a line that could be a bare password", "[render][diff]") {
   CHECK(render::redact_password_file("u:$7$x\n#c\n\nhunter2\n") ==
         "u:(sensitive value)\n#c\n\n(unparsable line)\n");
+}
+
+TEST_CASE("quiet lines (--quiet): one per changing resource, users by name, then restarts", "[render]") {
+  Drifted d;
+  CHECK(render::change_lines(d.plan) ==
+        std::vector<std::string>{
+            "-/+ server certificate /etc/mosquitto/certs/server.crt: expires 2026-12-07, inside "
+            "renew_before_days 30",
+            "~ password file /etc/mosquitto/mqttpass: ~user1, -olduser, +sensor-7",
+            "-/+ broker config /etc/mosquitto/conf.d/mosq-reconcile.conf: listeners differ from the spec",
+            "restart required: listener 8883 0.0.0.0: tls_version tlsv1.2 -> tlsv1.3"});
+  auto spec = example_spec();
+  CHECK(render::change_lines(plan::make_plan(spec, in_sync(spec), k_now)).empty());
+}
+
+TEST_CASE("warnings are rendered apart from the plan (they go to stderr)", "[render]") {
+  Drifted d;
+  d.plan.warnings.push_back("something to know");
+  CHECK(render::render_human(d.plan, render::Color::off).find("something to know") == std::string::npos);
+  CHECK(render::render_warnings(d.plan, render::Color::off) == "Warning: something to know\n");
 }
