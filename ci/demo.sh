@@ -8,8 +8,9 @@ source ci/deps.sh
 install_packages "${build_packages[@]}"
 
 build=${BUILD_DIR:-build}
+echo "demo: building mosq-reconcile in $build (a few minutes on a fresh machine)"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j"$(nproc)" --target mosq-reconcile >/dev/null
+cmake --build "$build" -j"$(nproc)" --target mosq-reconcile
 tool="$build/mosq-reconcile"
 
 root=$(mktemp -d /tmp/mosq-reconcile-demo.XXXXXX)
