@@ -28,6 +28,9 @@ Change plan_key(ResourceKind kind, const std::string& name, const spec::Certific
   change.kind = kind;
   change.name = name;
   change.key_type = std::string(crypto::key_type_name(wanted.key_type));
+  change.key_type_default = !wanted.key_type_given;
+  // A user must see why it wants a key they never described.
+  const std::string wanted_type = change.key_type + (change.key_type_default ? " (default)" : "");
   change.effect = kind == ResourceKind::server_key ? BrokerEffect::reload : BrokerEffect::none;
   if (!key.file.exists()) {
     change.reasons.push_back("does not exist");
@@ -38,7 +41,7 @@ Change plan_key(ResourceKind kind, const std::string& name, const spec::Certific
     change.reasons.push_back("not a readable private key" +
                              (key.detail.empty() ? std::string() : " (" + key.detail + ")"));
   } else if (key.type != wanted.key_type) {
-    change.reasons.push_back("key is " + key.description + ", spec wants " + change.key_type);
+    change.reasons.push_back("key is " + key.description + ", spec wants " + wanted_type);
   }
   Action action = Action::replace;
   if (change.reasons.empty() && encrypt_at_rest && !key.encrypted) {

@@ -77,6 +77,7 @@ struct Change {
   bool breaks_trust = false;
   // key: the key type to generate; cert: the CA whose key signs it
   std::string key_type;
+  bool key_type_default = false;  // the spec gave no key_type: the default applies
 
   bool changes() const { return action != Action::no_op; }
 };

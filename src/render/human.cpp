@@ -116,7 +116,7 @@ std::string render_human(const plan::Plan& plan, Color color) {
         (change.kind == plan::ResourceKind::ca_key || change.kind == plan::ResourceKind::server_key ||
          change.kind == plan::ResourceKind::client_key) &&
         change.action != plan::Action::update) {
-      out << " (" << change.key_type << ")";
+      out << " (" << change.key_type << (change.key_type_default ? " (default)" : "") << ")";
     }
     if (change.reasons.size() == 1) {
       out << ": " << change.reasons.front() << "\n";

@@ -78,6 +78,7 @@ nlohmann::json change_json(const plan::Change& c) {
   if (c.after && c.content_changes) j["after"] = summary_json(*c.after);
   if (c.days_left) j["days_left"] = *c.days_left;
   if (!c.key_type.empty()) j["key_type"] = c.key_type;
+  if (c.key_type_default) j["key_type_default"] = true;
   if (c.breaks_trust) j["breaks_trust"] = true;
   return j;
 }

@@ -74,6 +74,7 @@ struct CertificateSpec {
   int validity_days = 0;
   int renew_before_days = 0;
   crypto::KeyType key_type = crypto::KeyType::ec_p256;
+  bool key_type_given = false;  // false: the default, which the plan says
   std::optional<std::string> passphrase_env;  // CA only
   // CA only: apply may replace the trust anchor unattended (a new CA key,
   // or a CA certificate under another key or subject) without

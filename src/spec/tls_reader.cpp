@@ -222,6 +222,7 @@ CertificateSpec read_certificate(YamlReader& reader, const MappingReader& fields
   if (const auto key_type = fields.optional("key_type")) {
     if (const auto name = reader.one_of(*key_type, key_type_names())) {
       spec.key_type = crypto::parse_key_type(*name).value_or(spec.key_type);
+      spec.key_type_given = true;
     }
   }
   if (profile.has_subject_alt_names) {

@@ -71,6 +71,14 @@ TEST_CASE("CA key rules", "[plan][pki]") {
     CHECK(change.action == Action::replace);
     CHECK(change.reasons == std::vector<std::string>{"key is RSA 2048, spec wants ec-p256"});
   }
+  SECTION("a key type the spec never gave is marked as the default") {
+    spec.tls->ca.key_type_given = false;
+    key.type = crypto::KeyType::rsa2048;
+    key.description = "RSA 2048";
+    auto change = change_for(spec, observed, ResourceKind::ca_key);
+    CHECK(change.reasons == std::vector<std::string>{"key is RSA 2048, spec wants ec-p256 (default)"});
+    CHECK(change.key_type_default);
+  }
   SECTION("a type outside ours (RSA 1024) is replaced") {
     key.type.reset();
     key.description = "RSA 1024";

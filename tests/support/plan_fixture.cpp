@@ -83,6 +83,7 @@ spec::Spec example_spec() {
   tls.ca.validity_days = 3650;
   tls.ca.renew_before_days = 90;
   tls.ca.key_type = crypto::KeyType::ec_p256;
+  tls.ca.key_type_given = true;
   tls.server.cert_path = "/etc/mosquitto/certs/server.crt";
   tls.server.key_path = "/etc/mosquitto/certs/server.key";
   tls.server.subject = {{"O", "FicusOnline"}, {"CN", "broker.local"}};
@@ -90,6 +91,7 @@ spec::Spec example_spec() {
   tls.server.validity_days = 825;
   tls.server.renew_before_days = 30;
   tls.server.key_type = crypto::KeyType::ec_p256;
+  tls.server.key_type_given = true;
   s.tls = tls;
   return s;
 }
