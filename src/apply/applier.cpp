@@ -41,7 +41,9 @@ std::string new_password_file(const plan::Change& change, const std::string& cur
       }
       const Secret& password = secrets.passwords.at(user);
       return broker::format_password_line(
-          user, crypto::hash_password(password, spec.broker.mosquitto_version));
+          user, crypto::hash_password(password, spec.broker.mosquitto_version,
+                                      spec.broker.hash_iterations.value_or(
+                                          crypto::default_iterations(spec.broker.mosquitto_version))));
     }
     throw Error("internal error: no password source for user " + user);
   };

@@ -1,8 +1,11 @@
+#include "crypto/password_hash.h"
 #include "spec/section_readers.h"
 #include "spec/value_text.h"
 
 namespace mosq::spec {
 namespace {
+
+constexpr long long k_min_hash_iterations = 101;
 
 std::optional<std::string> read_account_name(YamlReader& reader, const Located& at) {
   auto name = reader.text(at);
@@ -47,7 +50,7 @@ Broker read_broker(YamlReader& reader, const Located& broker) {
   Broker result;
   const MappingReader fields(reader, broker,
                              {"config_file", "password_file", "allow_anonymous", "unlisted_users", "owner",
-                              "group", "reload", "mosquitto_version"});
+                              "group", "reload", "mosquitto_version", "hash_iterations"});
   if (const auto config_file = fields.required("config_file")) {
     result.config_file = reader.absolute_path(*config_file).value_or("");
   }
@@ -73,6 +76,19 @@ Broker read_broker(YamlReader& reader, const Located& broker) {
   if (const auto version = fields.optional("mosquitto_version")) {
     const auto value = reader.one_of(*version, {"2.0", "2.1"});
     result.mosquitto_version = value == "2.1" ? crypto::MosquittoVersion::v2_1 : crypto::MosquittoVersion::v2_0;
+  }
+  if (const auto iterations = fields.optional("hash_iterations")) {
+    if (const auto value = reader.integer(*iterations)) {
+      // Not below what mosquitto_passwd 2.0 writes; not above what this
+      // tool agrees to verify on every run.
+      if (*value < k_min_hash_iterations || *value > crypto::k_max_iterations) {
+        reader.error(*iterations, "expected " + std::to_string(k_min_hash_iterations) + ".." +
+                                      std::to_string(crypto::k_max_iterations) + " iterations, got " +
+                                      std::to_string(*value));
+      } else {
+        result.hash_iterations = static_cast<int>(*value);
+      }
+    }
   }
   return result;
 }

@@ -123,3 +123,20 @@ TEST_CASE("unattended: --quiet prints nothing in sync, a line per change otherwi
   CHECK(contains(json.out, "\"applied\": {"));
   CHECK(contains(json.out, "\"done\": []"));
 }
+
+TEST_CASE("hashes: new $7$ lines use the version's default iterations, or broker.hash_iterations") {
+  for (const auto& [extra, prefix] : std::vector<std::pair<std::string, std::string>>{
+           {"", "alice:$7$101$"},
+           {"  mosquitto_version: \"2.1\"\n", "alice:$7$1000$"},
+           {"  hash_iterations: 5000\n", "alice:$7$5000$"}}) {
+    Tree t;
+    t.env["ALICE_PW"] = "alice-Pw-1111";
+    std::string spec = k_plain_spec;
+    spec.insert(spec.find("users:"), extra);
+    t.write_spec(spec);
+    t.apply_ok();
+    INFO(spec);
+    CHECK(read_file(t.host("/etc/mosquitto/mqttpass")).rfind(prefix, 0) == 0);
+    CHECK(t.plan().exit_code == 0);  // the line verifies: kept
+  }
+}

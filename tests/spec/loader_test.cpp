@@ -213,6 +213,7 @@ TEST_CASE("the full spec: every field away from its default", "[spec]") {
   CHECK(spec.broker.owner == "mqtt");
   CHECK(spec.broker.group == "mqtt-readers");
   CHECK(spec.broker.mosquitto_version == crypto::MosquittoVersion::v2_1);
+  CHECK(spec.broker.hash_iterations == 1000);
   CHECK_FALSE(spec.broker.reload.pid_file);
   CHECK(spec.broker.reload.command == "systemctl reload mosquitto");
   CHECK(spec.broker.reload.restart_command == "systemctl restart mosquitto");
@@ -272,7 +273,7 @@ TEST_CASE("messages name the file, line, column and field", "[spec]") {
   SECTION("unknown field without a close match lists the fields") {
     CHECK(load_error(k_broker + "  colour: blue\n") ==
           "broker.yaml:5:3: broker.colour: unknown field; expected one of: config_file, password_file, "
-          "allow_anonymous, unlisted_users, owner, group, reload, mosquitto_version");
+          "allow_anonymous, unlisted_users, owner, group, reload, mosquitto_version, hash_iterations");
   }
   SECTION("wrong type, at the value") {
     CHECK(load_error(k_broker + "listeners:\n  - port: eighty\n    tls: false\n") ==
