@@ -158,9 +158,14 @@ TEST_CASE("an alias bomb, deep nesting and a flood of errors stay bounded", "[sp
   CHECK(load_error(aliases).find("broker.yaml:2:") != std::string::npos);
   CHECK(load_error(aliases).find("more than 10000 YAML aliases") != std::string::npos);
 
+  // Deep nesting: located, with or without aliases in the file.
   const std::string deep = "version: 1\nbroker: " + std::string(10000, '[') + std::string(10000, ']') + "\n";
   error = load_error(deep);
+  INFO(error);
   CHECK(error.find("broker.yaml:2:") != std::string::npos);
+  CHECK(error.find("too deeply nested (more than") != std::string::npos);
+  error = load_error("a: &a x\nb: *a\nbroker: " + std::string(10000, '[') + std::string(10000, ']') + "\n");
+  CHECK(error.find("broker.yaml:3:") != std::string::npos);
   CHECK(error.find("too deeply nested (more than 64 levels") != std::string::npos);
 
   std::string many = k_head + "users:\n";
