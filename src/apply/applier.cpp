@@ -3,6 +3,7 @@
 #include "apply/pki_issuer.h"
 #include "apply/reload.h"
 #include "broker/password_file.h"
+#include "observe/read_limits.h"
 #include "plan/file_policy.h"
 #include "plan/password_file_plan.h"
 #include "util/digest.h"
@@ -11,19 +12,34 @@
 namespace mosq::apply {
 namespace {
 
-// The file as it is now; throws when it is not what the plan saw.
-std::string recheck(const plan::Change& change, const FileSystem& fs, const std::string& host) {
-  ReadResult read = fs.read(host);
+std::size_t read_cap(plan::ResourceKind kind) {
+  switch (kind) {
+    case plan::ResourceKind::password_file: return observe::k_max_password_file_bytes;
+    case plan::ResourceKind::broker_config: return observe::k_max_config_bytes;
+    case plan::ResourceKind::ca_key:
+    case plan::ResourceKind::ca_certificate:
+    case plan::ResourceKind::server_key:
+    case plan::ResourceKind::server_certificate:
+    case plan::ResourceKind::client_key:
+    case plan::ResourceKind::client_certificate: return observe::k_max_pem_bytes;
+  }
+  return observe::k_max_pem_bytes;
+}
+
+// The file as it is now; throws when it is not what the plan saw (a link
+// put in its place since is not read through, and refused).
+std::string recheck(const plan::Change& change, const FileSystem& fs, const HostPath& host) {
+  ReadResult read = fs.read(host, read_cap(change.kind), LastLink::not_followed);
   std::string digest;
   if (read.status == ReadStatus::missing) {
     digest = "absent";
   } else if (read.status == ReadStatus::ok) {
     digest = sha256_hex(read.content);
   } else {
-    throw Error(host + ": cannot read: " + read.error);
+    throw Error(host.str() + ": cannot read: " + read.error);
   }
   if (digest != change.observed_digest) {
-    throw Error(host + ": changed since it was planned (another run or a hand edit); "
+    throw Error(host.str() + ": changed since it was planned (another run or a hand edit); "
                 "nothing more was written: run again to plan from the new state");
   }
   return read.content;
@@ -66,9 +82,13 @@ std::string past_tense(plan::Action action) {
 void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
                    FileSystem& fs, const Root& root, std::int64_t now, ApplyReport& report) {
   PkiIssuer issuer(spec, secrets, fs, root, now);
+  for (const StaleTempFile& stale : plan.stale_temp_files) {
+    fs.remove_stale_temp_file(stale.beside, stale.name);
+    report.done.push_back("removed stale temp file " + stale.path);
+  }
   for (const plan::Change& change : plan.changes) {
     if (!change.changes()) continue;
-    const std::string host = root.host_path(change.path);
+    const HostPath host = root.host_path(change.path);
     const std::string current = recheck(change, fs, host);
     if (!change.content_changes) {
       fs.change_mode(host, change.policy.mode);
@@ -76,7 +96,7 @@ void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe
         fs.change_owner(host, change.policy.uid, change.policy.gid);
       }
     } else {
-      fs.create_directories(parent_path(host), 0755);
+      fs.create_directories(host.sibling(parent_path(host.inside())), 0755);
       switch (change.kind) {
         case plan::ResourceKind::password_file:
           fs.write_atomic(host, new_password_file(change, current, spec, secrets), change.policy);

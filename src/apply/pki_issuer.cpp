@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "observe/read_limits.h"
 #include "util/error.h"
 
 namespace mosq::apply {
@@ -34,8 +35,9 @@ const crypto::PrivateKey& PkiIssuer::key_for(const std::string& key_path,
                                              const Secret* passphrase) {
   auto it = m_keys.find(key_path);
   if (it != m_keys.end()) return it->second;
-  const std::string host = m_root.host_path(key_path);
-  ReadResult read = m_fs.read(host);
+  const HostPath key_file = m_root.host_path(key_path);
+  const std::string host = key_file.str();
+  ReadResult read = m_fs.read(key_file, observe::k_max_pem_bytes, LastLink::not_followed);
   if (read.status != ReadStatus::ok) throw Error(host + ": cannot read the key: " + read.error);
   Secret pem(std::move(read.content));
   crypto::KeyLoadResult loaded = crypto::load_private_key(pem, passphrase);
@@ -47,8 +49,9 @@ const crypto::PrivateKey& PkiIssuer::key_for(const std::string& key_path,
 
 const crypto::Certificate& PkiIssuer::ca_certificate() {
   if (m_ca_cert) return *m_ca_cert;
-  const std::string host = m_root.host_path(m_spec.tls->ca.cert_path);
-  ReadResult read = m_fs.read(host);
+  const HostPath cert_file = m_root.host_path(m_spec.tls->ca.cert_path);
+  const std::string host = cert_file.str();
+  ReadResult read = m_fs.read(cert_file, observe::k_max_pem_bytes, LastLink::not_followed);
   if (read.status != ReadStatus::ok) throw Error(host + ": cannot read: " + read.error);
   std::string why;
   m_ca_cert = crypto::Certificate::parse_pem(read.content, &why);

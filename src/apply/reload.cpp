@@ -7,18 +7,19 @@
 
 #include "observe/broker_process.h"
 #include "observe/observe.h"
+#include "observe/read_limits.h"
 #include "util/error.h"
 
 namespace mosq::apply {
 namespace {
 
 void write_state(FileSystem& fs, const Root& root, const std::optional<observe::PendingRestart>& p) {
-  const std::string path = root.host_path(observe::k_state_file);
+  const HostPath path = root.state_file();
   const std::string text = observe::render_state(p);
-  ReadResult current = fs.read(path);
+  ReadResult current = fs.read(path, observe::k_max_state_bytes, LastLink::not_followed);
   if (current.status == ReadStatus::ok && current.content == text) return;
   if (current.status == ReadStatus::missing && !p) return;
-  fs.create_directories(parent_path(path), 0755);
+  fs.create_directories(path.sibling(parent_path(path.inside())), 0755);
   fs.write_atomic(path, text, FilePolicy{0644, std::nullopt, std::nullopt});
 }
 
@@ -26,8 +27,9 @@ void write_state(FileSystem& fs, const Root& root, const std::optional<observe::
 // broker (observe::find_broker); otherwise say why nothing was sent.
 bool send_sighup(const spec::Spec& spec, const FileSystem& fs, Host& host, const Root& root,
                  ApplyReport& report) {
-  const std::string path = root.host_path(*spec.broker.reload.pid_file);
-  const observe::BrokerProcess broker = observe::find_broker(path, fs, host);
+  const HostPath pid_file = root.host_path(*spec.broker.reload.pid_file);
+  const std::string path = pid_file.str();
+  const observe::BrokerProcess broker = observe::find_broker(pid_file, fs, host);
   switch (broker.state) {
     case observe::BrokerState::no_pid_file:
     case observe::BrokerState::not_running:

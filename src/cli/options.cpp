@@ -17,6 +17,9 @@ po::options_description visible_options() {
       ("json", "print one JSON object (format_version 1.0) instead of text; errors too")
       ("diff", "also print unified diffs of the config and password file (hashes redacted)")
       ("root", po::value<std::string>(), "treat DIR as / for every path the spec names")
+      ("state-dir", po::value<std::string>(),
+       "keep state.json in DIR and take the apply lock on it (default: /var/lib/mosq-reconcile "
+       "under --root, lock on the root)")
       ("now", po::value<std::string>(), "evaluate (and issue) as of this ISO 8601 time")
       ("validate", "check the spec only, touching nothing else")
       ("allow-trust-break", "apply even when the plan replaces the CA that clients trust (a new CA key, or a "
@@ -34,7 +37,7 @@ po::options_description visible_options() {
 
 std::string usage() {
   std::ostringstream out;
-  out << "Usage: mosq-reconcile [--plan] [--json] [--diff] [--root DIR] [--now TIME] "
+  out << "Usage: mosq-reconcile [--plan] [--json] [--diff] [--root DIR] [--state-dir DIR] [--now TIME] "
          "[--validate] [--quiet] [--detailed-exitcode] [--allow-trust-break] [--lock-timeout SECONDS] SPEC\n\n"
       << "Makes a Mosquitto broker's users, TLS files and config match SPEC (broker.yaml).\n"
       << "Without --plan it applies the changes; a second run changes nothing.\n\n"
@@ -62,6 +65,11 @@ Options parse_options(const std::vector<std::string>& args) {
   options.help = vm.count("help") != 0;
   options.version = vm.count("version") != 0;
   if (vm.count("root")) options.root = vm["root"].as<std::string>();
+  if (vm.count("root") && options.root.empty()) {
+    throw Error("--root needs a directory; an empty one is not taken to mean /");
+  }
+  if (vm.count("state-dir")) options.state_dir = vm["state-dir"].as<std::string>();
+  if (vm.count("state-dir") && options.state_dir.empty()) throw Error("--state-dir needs a directory");
   if (vm.count("now")) options.now = vm["now"].as<std::string>();
   options.allow_trust_break = vm.count("allow-trust-break") != 0;
   options.quiet = vm.count("quiet") != 0;

@@ -18,7 +18,8 @@ struct Options {
   bool validate = false;
   bool help = false;
   bool version = false;
-  std::string root;
+  std::string root;       // "" when not given (--root "" is refused)
+  std::string state_dir;  // --state-dir, "" when not given
   std::optional<std::string> now;
   // Apply a plan that replaces the CA clients trust (tls.ca.allow_replace
   // in the spec does the same).

@@ -11,6 +11,7 @@
 #include "apply/applier.h"
 #include "cli/options.h"
 #include "observe/observe.h"
+#include "observe/read_limits.h"
 #include "plan/pki_plan.h"
 #include "plan/planner.h"
 #include "render/diff.h"
@@ -32,7 +33,9 @@ struct Output {
 };
 
 spec::Spec load(const Options& options, const FileSystem& fs) {
-  ReadResult read = fs.read(options.spec_path);
+  // Named by the operator: a link is followed (a checkout, a config tree).
+  ReadResult read = fs.read(HostPath::as_given(options.spec_path), observe::k_max_spec_bytes,
+                            LastLink::followed);
   if (read.status != ReadStatus::ok) {
     throw Error(options.spec_path + ": cannot read the spec: " + read.error);
   }
@@ -50,11 +53,11 @@ std::int64_t clock_now(const Options& options, const Host& host) {
 }
 
 Root make_root(const Options& options, const FileSystem& fs) {
-  if (options.root.empty()) return Root();
-  if (fs.stat(options.root).kind != FileKind::directory) {
+  if (!options.root.empty() &&
+      fs.stat(HostPath::as_given(options.root), LastLink::followed).kind != FileKind::directory) {
     throw Error("--root " + options.root + ": not a directory");
   }
-  return Root(options.root);
+  return Root(options.root, options.state_dir);
 }
 
 nlohmann::json report_json(const apply::ApplyReport& report) {
@@ -151,7 +154,8 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
   // observing to the last write, so cron and Ansible never interleave.
   std::unique_ptr<FileLock> lock;
   if (!options.plan) {
-    lock = fs.lock(root.empty() ? "/" : root.dir(), std::chrono::seconds(options.lock_timeout_seconds));
+    if (!options.state_dir.empty()) fs.create_directories(root.apply_lock(), 0755);
+    lock = fs.lock(root.apply_lock(), std::chrono::seconds(options.lock_timeout_seconds));
   }
 
   const observe::Observed observed = observe::observe(spec, secrets, fs, host, root);

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "observe/observe.h"
+#include "observe/read_limits.h"
+#include "util/error.h"
 
 namespace mosq::observe {
 namespace {
@@ -46,9 +48,11 @@ std::optional<pid_t> parse_pid(const std::string& text, std::string* why) {
   return static_cast<pid_t>(value);
 }
 
-BrokerProcess find_broker(const std::string& pid_file_host_path, const FileSystem& fs, const Host& host) {
+BrokerProcess find_broker(const HostPath& pid_file, const FileSystem& fs, const Host& host) {
   BrokerProcess found;
-  const FileInfo info = fs.stat(pid_file_host_path);
+  const std::string pid_file_host_path = pid_file.str();
+  // An input: a link is followed, inside the root.
+  const FileInfo info = fs.stat(pid_file, LastLink::followed);
   if (!info.exists()) {
     found.state = BrokerState::no_pid_file;
     found.detail = "no pid file " + pid_file_host_path;
@@ -61,7 +65,7 @@ BrokerProcess find_broker(const std::string& pid_file_host_path, const FileSyste
   };
   if (info.kind != FileKind::regular) return unusable("not a regular file");
   if (static_cast<std::size_t>(info.size) > k_max_pid_file_bytes) return unusable("too big for a pid file");
-  const ReadResult text = fs.read(pid_file_host_path);
+  const ReadResult text = fs.read(pid_file, k_max_pid_file_bytes, LastLink::followed);
   if (text.status == ReadStatus::missing) {
     found.state = BrokerState::no_pid_file;
     found.detail = "no pid file " + pid_file_host_path;
@@ -136,7 +140,11 @@ ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& 
     broker.pid_file_configured = true;
     broker.process = find_broker(root.host_path(*spec.broker.reload.pid_file), fs, host);
   }
-  ReadResult state = fs.read(root.host_path(k_state_file));
+  const HostPath state_file = root.state_file();
+  ReadResult state = fs.read(state_file, k_max_state_bytes, LastLink::not_followed);
+  if (state.status == ReadStatus::unreadable) {
+    throw Error(state_file.str() + ": cannot read the state file: " + state.error);
+  }
   if (state.status != ReadStatus::ok) return broker;
   auto pending = parse_state(state.content);
   if (!pending) return broker;

@@ -25,7 +25,7 @@ ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& 
 // pid_t; a trailing newline allowed), that process lives, its comm or exe
 // is mosquitto, and it started no later than the pid file was written (a
 // later start means the id was reused by another process).
-BrokerProcess find_broker(const std::string& pid_file_host_path, const FileSystem& fs, const Host& host);
+BrokerProcess find_broker(const HostPath& pid_file, const FileSystem& fs, const Host& host);
 
 // A pid file's process id, or nullopt with why: digits only, > 1, within pid_t.
 std::optional<pid_t> parse_pid(const std::string& text, std::string* why = nullptr);

@@ -5,6 +5,7 @@
 #include "observe/broker_process.h"
 #include "observe/ownership.h"
 #include "observe/pki.h"
+#include "observe/read_limits.h"
 #include "util/digest.h"
 #include "util/error.h"
 
@@ -34,7 +35,8 @@ ObservedPasswordFile observe_password_file(const spec::Spec& spec, const Resolve
                                            const FileSystem& fs, const Root& root) {
   ObservedPasswordFile observed;
   std::string content;
-  observed.file = observe_file(fs, root, spec.broker.password_file, &content);
+  observed.file =
+      observe_file(fs, root, spec.broker.password_file, k_max_password_file_bytes, &content);
   observed.content = broker::parse_password_file(content);
   std::unordered_map<std::string, const spec::User*> wanted;
   for (const spec::User& user : spec.users) {
@@ -59,9 +61,10 @@ void check_reachability(const spec::Spec& spec, const FileSystem& fs, const Root
   }
   for (const std::string& file : files) {
     for (std::string dir = parent_path(file);; dir = parent_path(dir)) {
-      FileInfo info = fs.stat(root.host_path(dir));
+      const HostPath host = root.host_path(dir);
+      FileInfo info = fs.stat(host, LastLink::followed);
       if (info.kind == FileKind::directory && !broker_can_enter(observed.ownership, info)) {
-        observed.unreachable.push_back({file, root.host_path(dir)});
+        observed.unreachable.push_back({file, host.str()});
         break;
       }
       if (dir == "/") break;
@@ -69,29 +72,68 @@ void check_reachability(const spec::Spec& spec, const FileSystem& fs, const Root
   }
 }
 
+// Every file the tool writes, the state file included.
+std::vector<HostPath> written_files(const spec::Spec& spec, const Root& root) {
+  std::vector<std::string> paths{spec.broker.config_file, spec.broker.password_file};
+  if (spec.tls) {
+    for (const auto* cert : {&spec.tls->ca, &spec.tls->server}) {
+      paths.push_back(cert->key_path);
+      paths.push_back(cert->cert_path);
+    }
+    for (const spec::ClientCertificateSpec& client : spec.tls->clients) {
+      paths.push_back(client.certificate.key_path);
+      paths.push_back(client.certificate.cert_path);
+    }
+  }
+  std::vector<HostPath> files;
+  for (const std::string& path : paths) files.push_back(root.host_path(path));
+  files.push_back(root.state_file());
+  return files;
+}
+
+std::vector<StaleTempFile> find_stale_temp_files(const spec::Spec& spec, const FileSystem& fs,
+                                                 const Root& root) {
+  std::vector<StaleTempFile> found;
+  for (const HostPath& file : written_files(spec, root)) {
+    for (std::string& name : fs.stale_temp_files(file)) {
+      std::string shown = parent_path(file.inside()) + "/" + name;
+      found.push_back({file, std::move(name), std::move(shown)});
+    }
+  }
+  return found;
+}
+
 }  // namespace
 
 ObservedFile observe_file(const FileSystem& fs, const Root& root, const std::string& path,
-                          std::string* content) {
+                          std::size_t max_bytes, std::string* content) {
   ObservedFile file;
   file.path = path;
-  const std::string host = root.host_path(path);
-  file.info = fs.stat(host);
+  const HostPath host = root.host_path(path);
+  file.info = fs.stat(host, LastLink::not_followed);
   file.digest = "absent";
   if (!file.info.error.empty()) {
-    throw Error(host + ": cannot inspect: " + file.info.error);
+    throw Error(host.str() + ": cannot inspect: " + file.info.error);
   }
   if (!file.info.exists()) return file;
-  if (file.info.kind != FileKind::regular) {
-    throw Error(host + ": is not a regular file; move it away and run again");
+  if (file.info.kind == FileKind::symlink) {
+    // Never acted on through the link: its target is not what the spec
+    // names (and Mosquitto 2.1 opens its files O_NOFOLLOW).
+    throw Error(host.str() +
+                ": is a symbolic link; mosq-reconcile manages this path itself and does not "
+                "follow links there (nor does Mosquitto 2.1): remove the link, or name the "
+                "file it points to in the spec, and run again");
   }
-  ReadResult read = fs.read(host);
+  if (file.info.kind != FileKind::regular) {
+    throw Error(host.str() + ": is not a regular file; move it away and run again");
+  }
+  ReadResult read = fs.read(host, max_bytes, LastLink::not_followed);
   if (read.status == ReadStatus::missing) {
     file.info = FileInfo{};
     return file;
   }
   if (read.status != ReadStatus::ok) {
-    throw Error(host + ": cannot read: " + read.error);
+    throw Error(host.str() + ": cannot read: " + read.error);
   }
   file.digest = sha256_hex(read.content);
   if (content != nullptr) *content = std::move(read.content);
@@ -103,10 +145,12 @@ Observed observe(const spec::Spec& spec, const ResolvedSecrets& secrets, const F
   Observed observed;
   observed.ownership = resolve_ownership(spec.broker);
   observed.password_file = observe_password_file(spec, secrets, fs, root);
-  observed.config.file = observe_file(fs, root, spec.broker.config_file, &observed.config.content);
+  observed.config.file = observe_file(fs, root, spec.broker.config_file, k_max_config_bytes,
+                                      &observed.config.content);
   if (spec.tls) observed.pki = observe_pki(spec, secrets, fs, root);
   check_reachability(spec, fs, root, observed);
   observed.broker = observe_broker_process(spec, fs, host, root);
+  observed.stale_temp_files = find_stale_temp_files(spec, fs, root);
   return observed;
 }
 

@@ -3,6 +3,8 @@
 // (permissions), a CA key that the given passphrase does not open.
 #pragma once
 
+#include <cstddef>
+
 #include "observe/observed.h"
 #include "observe/secrets.h"
 #include "spec/spec.h"
@@ -15,11 +17,9 @@ namespace mosq::observe {
 Observed observe(const spec::Spec& spec, const ResolvedSecrets& secrets, const FileSystem& fs,
                  const Host& host, const Root& root);
 
-// Reads one file: metadata, content and digest. Unreadable -> Error.
+// Reads one file the tool manages: metadata, content (at most max_bytes)
+// and digest. Unreadable, not a regular file, a symbolic link -> Error.
 ObservedFile observe_file(const FileSystem& fs, const Root& root, const std::string& path,
-                          std::string* content);
-
-// Where apply records a restart it asked for (under --root like the rest).
-constexpr const char* k_state_file = "/var/lib/mosq-reconcile/state.json";
+                          std::size_t max_bytes, std::string* content);
 
 }  // namespace mosq::observe

@@ -137,6 +137,8 @@ struct Observed {
   std::optional<ObservedPki> pki;  // when the spec has tls:
   std::vector<Unreachable> unreachable;
   ObservedBroker broker;
+  // Left by an interrupted run beside the files the tool writes.
+  std::vector<StaleTempFile> stale_temp_files;
 };
 
 }  // namespace mosq::observe

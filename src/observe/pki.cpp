@@ -1,6 +1,7 @@
 #include "observe/pki.h"
 
 #include "observe/observe.h"
+#include "observe/read_limits.h"
 #include "spec/loader.h"
 #include "util/error.h"
 
@@ -18,7 +19,7 @@ LoadedKey observe_key(const FileSystem& fs, const Root& root, const std::string&
                       const Secret* passphrase) {
   LoadedKey loaded;
   std::string content;
-  loaded.observed.file = observe_file(fs, root, path, &content);
+  loaded.observed.file = observe_file(fs, root, path, k_max_pem_bytes, &content);
   if (!loaded.observed.file.exists()) return loaded;
   Secret pem(std::move(content));
   crypto::KeyLoadResult result = crypto::load_private_key(pem, passphrase);
@@ -43,7 +44,7 @@ LoadedCertificate observe_certificate(const FileSystem& fs, const Root& root,
                                       const std::string& path, const LoadedKey& key) {
   LoadedCertificate loaded;
   std::string content;
-  loaded.observed.file = observe_file(fs, root, path, &content);
+  loaded.observed.file = observe_file(fs, root, path, k_max_pem_bytes, &content);
   if (!loaded.observed.file.exists()) return loaded;
   loaded.cert = crypto::Certificate::parse_pem(content, &loaded.observed.parse_error);
   if (!loaded.cert) return loaded;
@@ -56,7 +57,7 @@ LoadedCertificate observe_certificate(const FileSystem& fs, const Root& root,
 
 void check_ca_key_opens(const spec::Spec& spec, const Root& root, const ObservedKey& key) {
   if (!key.file.exists()) return;
-  const std::string path = root.host_path(key.file.path);
+  const std::string path = root.host_path(key.file.path).str();
   const auto& var = spec.tls->ca.passphrase_env;
   switch (key.status) {
     case crypto::KeyLoadStatus::ok:

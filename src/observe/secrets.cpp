@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "observe/read_limits.h"
 #include "spec/loader.h"
 #include "util/error.h"
 
@@ -47,8 +48,11 @@ ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, co
       }
       secrets.passwords.emplace(user.name, Secret(std::move(*value)));
     } else if (source.kind == spec::PasswordSourceKind::file) {
-      const std::string path = root.host_path(source.value);
-      ReadResult read = fs.read(path);
+      // An input the operator names: a link is followed (a Kubernetes
+      // secret volume is made of them), inside the root all the same.
+      const std::string path = root.host_path(source.value).str();
+      ReadResult read =
+          fs.read(root.host_path(source.value), k_max_secret_bytes, LastLink::followed);
       if (read.status != ReadStatus::ok) {
         spec::throw_located(
             spec, user.mark, field + ".password_file",

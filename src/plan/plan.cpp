@@ -6,7 +6,7 @@ bool Plan::has_changes() const {
   for (const auto& change : changes) {
     if (change.changes()) return true;
   }
-  return !pending_restart_reasons.empty();
+  return !pending_restart_reasons.empty() || !stale_temp_files.empty();
 }
 
 std::string_view action_name(Action action) {

@@ -91,6 +91,9 @@ struct Plan {
   // reasons as recorded, and when).
   std::vector<std::string> pending_restart_reasons;
   std::int64_t pending_restart_since = 0;
+  // Temp files an interrupted run left (a key's or the hashes' copy):
+  // apply removes them.
+  std::vector<StaleTempFile> stale_temp_files;
 
   bool has_changes() const;
   bool restart_required() const {

@@ -171,6 +171,7 @@ Plan make_plan(const spec::Spec& spec, const observe::Observed& observed, std::i
     plan.pending_restart_reasons = observed.broker.pending_restart->reasons;
     plan.pending_restart_since = observed.broker.pending_restart->since;
   }
+  plan.stale_temp_files = observed.stale_temp_files;
   return plan;
 }
 

@@ -86,6 +86,10 @@ std::string summary_line(const plan::Plan& plan) {
     }
     out << ".";
   }
+  if (!plan.stale_temp_files.empty()) {
+    const std::size_t n = plan.stale_temp_files.size();
+    out << " " << n << " stale temp file" << (n == 1 ? "" : "s") << " to remove.";
+  }
   std::string broker;
   if (plan.reload_needed) broker = "reload (SIGHUP)";
   if (plan.restart_required()) {
@@ -138,6 +142,10 @@ std::string render_human(const plan::Plan& plan, Color color) {
       }
       out << "\n";
     }
+  }
+  for (const StaleTempFile& stale : plan.stale_temp_files) {
+    out << "  " << style.paint(marker_color(plan::Action::remove), marker(plan::Action::remove))
+        << " stale temp file " << stale.path << ": left by an interrupted run\n";
   }
   for (const auto& reason : plan.restart_reasons) {
     out << "  " << style.paint("31", "restart required") << ": " << reason << "\n";

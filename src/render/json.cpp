@@ -101,6 +101,8 @@ nlohmann::json render_json(const plan::Plan& plan) {
   nlohmann::json resources = nlohmann::json::array();
   nlohmann::json certificates = nlohmann::json::array();
   bool breaks_trust = false;
+  nlohmann::json stale_temp_files = nlohmann::json::array();
+  for (const StaleTempFile& stale : plan.stale_temp_files) stale_temp_files.push_back(stale.path);
   for (const auto& c : plan.changes) {
     auto j = change_json(c);
     if (c.changes()) changes.push_back(j);
@@ -133,6 +135,7 @@ nlohmann::json render_json(const plan::Plan& plan) {
       {"certificates", certificates},
       {"breaks_trust", breaks_trust},
       {"warnings", plan.warnings},
+      {"stale_temp_files", stale_temp_files},
       {"broker",
        {{"reload", plan.reload_needed},
         {"restart_required", plan.restart_required()},

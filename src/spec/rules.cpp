@@ -1,9 +1,12 @@
 #include "spec/rules.h"
 
 #include <map>
+#include <optional>
+#include <set>
 #include <utility>
 
 #include "crypto/password_hash.h"
+#include "util/root.h"
 
 namespace mosq::spec {
 namespace {
@@ -115,22 +118,6 @@ void check_tls(const Tls& tls, YamlReader& reader) {
   check_certificate(tls.server, "tls.server", reader);
   check_issued_subject(tls.server, tls.ca, "tls.server", reader);
 
-  // Every certificate and key its own file.
-  std::map<std::string, std::string> owner_of_file;
-  const auto claim = [&](const std::string& file, const std::string& path) {
-    if (file.empty()) {
-      return;
-    }
-    const auto [it, inserted] = owner_of_file.emplace(file, path);
-    if (!inserted) {
-      report(reader, path, "the same file as " + it->second + " (" + file + "); give each its own file");
-    }
-  };
-  claim(tls.ca.cert_path, "tls.ca.cert");
-  claim(tls.ca.key_path, "tls.ca.key");
-  claim(tls.server.cert_path, "tls.server.cert");
-  claim(tls.server.key_path, "tls.server.key");
-
   std::map<std::string, std::size_t> first_index;
   for (std::size_t i = 0; i < tls.clients.size(); ++i) {
     const ClientCertificateSpec& client = tls.clients[i];
@@ -143,11 +130,68 @@ void check_tls(const Tls& tls, YamlReader& reader) {
         report(reader, path + ".name",
                "duplicate client name '" + client.name + "' (also tls.clients[" + std::to_string(it->second) +
                    "])");
-        continue;
       }
     }
-    claim(client.certificate.cert_path, path + ".cert");
-    claim(client.certificate.key_path, path + ".key");
+  }
+}
+
+// Every file the tool writes or reads is its own: two resources on one path
+// overwrite each other (the config written over the password file, a
+// certificate over a password's source file). Paths are compared normalised,
+// and one whose ".." climbs above / is refused here, where it is written.
+void check_files(const Spec& spec, YamlReader& reader) {
+  enum class Use { written, pid_file, password_source };
+  struct Claim {
+    std::string field;
+    Use use;
+  };
+  std::map<std::string, Claim> owner_of_file;
+  const auto claim = [&](const std::string& file, const std::string& field, Use use) {
+    if (file.empty() || file.front() != '/') {
+      return;  // not absolute: reported where it was read
+    }
+    const std::optional<std::string> normal = normalize_path(file);
+    if (!normal) {
+      report(reader, field, file + ": its '..' climbs above /; name the file without leaving /");
+      return;
+    }
+    const auto [it, inserted] = owner_of_file.emplace(*normal, Claim{field, use});
+    if (inserted || (use == Use::password_source && it->second.use == Use::password_source)) {
+      return;  // several users may take their passwords from one file
+    }
+    std::string why = "give each its own file";
+    if (use == Use::password_source) {
+      why = "a file mosq-reconcile writes cannot also be where a password comes from";
+    }
+    report(reader, field, "the same file as " + it->second.field + " (" + *normal + "); " + why);
+  };
+  claim(spec.broker.config_file, "broker.config_file", Use::written);
+  claim(spec.broker.password_file, "broker.password_file", Use::written);
+  if (spec.tls) {
+    const Tls& tls = *spec.tls;
+    claim(tls.ca.cert_path, "tls.ca.cert", Use::written);
+    claim(tls.ca.key_path, "tls.ca.key", Use::written);
+    claim(tls.server.cert_path, "tls.server.cert", Use::written);
+    claim(tls.server.key_path, "tls.server.key", Use::written);
+    std::set<std::string> client_names;
+    for (std::size_t i = 0; i < tls.clients.size(); ++i) {
+      const ClientCertificateSpec& client = tls.clients[i];
+      if (!client.name.empty() && !client_names.insert(client.name).second) {
+        continue;  // a duplicate client, reported as such
+      }
+      const std::string path = item_path("tls.clients", i);
+      claim(client.certificate.cert_path, path + ".cert", Use::written);
+      claim(client.certificate.key_path, path + ".key", Use::written);
+    }
+  }
+  if (spec.broker.reload.pid_file) {
+    claim(*spec.broker.reload.pid_file, "broker.reload.pid_file", Use::pid_file);
+  }
+  for (std::size_t i = 0; i < spec.users.size(); ++i) {
+    const User& user = spec.users[i];
+    if (user.password && user.password->kind == PasswordSourceKind::file) {
+      claim(user.password->value, item_path("users", i) + ".password_file", Use::password_source);
+    }
   }
 }
 
@@ -159,6 +203,7 @@ void check_rules(const Spec& spec, YamlReader& reader) {
   if (spec.tls) {
     check_tls(*spec.tls, reader);
   }
+  check_files(spec, reader);
 }
 
 }  // namespace mosq::spec

@@ -1,9 +1,9 @@
-#include <filesystem>
 #include <set>
 
 #include "crypto/subject_alt_name.h"
 #include "spec/section_readers.h"
 #include "spec/value_text.h"
+#include "util/root.h"
 
 namespace mosq::spec {
 namespace {
@@ -86,10 +86,8 @@ std::vector<std::string> key_type_names() {
 }
 
 std::string resolve_file(const std::string& dir, const std::string& name) {
-  if (name.front() == '/' || dir.empty()) {
-    return name;
-  }
-  return (std::filesystem::path(dir) / name).lexically_normal().string();
+  const std::string path = name.front() == '/' || dir.empty() ? name : dir + "/" + name;
+  return normalize_path(path).value_or(path);  // a ".." above / is reported by rules.cpp
 }
 
 crypto::DistinguishedName read_subject(YamlReader& reader, const Located& at) {

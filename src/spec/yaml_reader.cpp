@@ -7,6 +7,7 @@
 #include "spec/did_you_mean.h"
 #include "spec/value_text.h"
 #include "spec/yaml_scalar.h"
+#include "util/root.h"
 
 namespace mosq::spec {
 namespace {
@@ -234,6 +235,11 @@ std::optional<std::string> YamlReader::absolute_path(const Located& at) {
   if (value && value->front() != '/') {
     error(at, "must be an absolute path (starting with /), got " + *value);
     return std::nullopt;
+  }
+  // Used and compared in normal form; a ".." above / is reported by the
+  // cross-field rules (rules.cpp), with every other file path.
+  if (value) {
+    return normalize_path(*value).value_or(*value);
   }
   return value;
 }

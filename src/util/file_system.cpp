@@ -1,11 +1,13 @@
 #include "util/file_system.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -15,7 +17,7 @@
 #include <random>
 
 #include "util/error.h"
-#include "util/root.h"
+#include "util/in_root.h"
 #include "util/unique_fd.h"
 
 namespace mosq {
@@ -23,15 +25,144 @@ namespace {
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-std::string base_of(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
+bool is_absent(int err) { return err == ENOENT || err == ENOTDIR; }
+
+// A path's last component and the directory it is in, that directory
+// opened (O_PATH) inside the path's root. Every operation below works on
+// `name` relative to `dir` with *at() calls, so no later lookup can be sent
+// elsewhere by a link swapped in meanwhile.
+struct Located {
+  UniqueFd dir;
+  std::string name;  // "mqttpass"; "." for the directory itself
+  // Only for a path as given with LastLink::followed: the kernel follows a
+  // link at `name`. Everywhere else the last component is opened O_NOFOLLOW
+  // (for a followed confined path, `name` is the link's resolved target).
+  bool kernel_follows = false;
+  int error = 0;  // errno when the directory could not be reached
+
+  int open_flags() const { return kernel_follows ? 0 : O_NOFOLLOW; }
+  int at_flags() const { return kernel_follows ? 0 : AT_SYMLINK_NOFOLLOW; }
+};
+
+// "/etc/x" -> {"/etc", "x"}; "/" -> {"/", "."}; "x" -> {".", "x"}.
+void split(const std::string& path, std::string& dir, std::string& name) {
+  std::string trimmed = path;
+  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+  dir = parent_path(trimmed);
+  name = base_name(trimmed);
+  if (name.empty() || name == "." || name == "..") {
+    dir = trimmed;
+    name = ".";
+  }
 }
 
-void fsync_directory(const std::string& dir) {
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd) throw Error(dir + ": cannot open directory to sync: " + errno_text(errno));
-  if (::fsync(fd.get()) != 0) throw Error(dir + ": fsync failed: " + errno_text(errno));
+bool read_link_at(int dir, const std::string& name, std::string& target) {
+  std::vector<char> buf(4096);
+  ssize_t n = ::readlinkat(dir, name.c_str(), buf.data(), buf.size());
+  if (n < 0 || static_cast<std::size_t>(n) >= buf.size()) return false;
+  target.assign(buf.data(), static_cast<std::size_t>(n));
+  return true;
+}
+
+Located locate(const HostPath& path, LastLink last) {
+  Located at;
+  std::string dir, name;
+  split(path.inside(), dir, name);
+  if (!path.confined()) {
+    // Named by the operator: resolved as the kernel does.
+    at.dir.reset(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!at.dir) at.error = errno;
+    at.name = name;
+    at.kernel_follows = last == LastLink::followed;
+    return at;
+  }
+  UniqueFd root(::open(path.root().empty() ? "/" : path.root().c_str(),
+                       O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) {
+    at.error = errno;
+    return at;
+  }
+  for (int links = 0;;) {
+    const std::size_t first = dir.find_first_not_of('/');
+    at.dir = open_dir_in_root(root.get(), first == std::string::npos ? "" : dir.substr(first));
+    at.name = name;
+    if (!at.dir) {
+      at.error = errno;
+      return at;
+    }
+    if (last == LastLink::not_followed) return at;
+    struct stat st {};
+    if (::fstatat(at.dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISLNK(st.st_mode)) {
+      return at;
+    }
+    // A link at the end of an input: its target, inside the root as well.
+    std::string target;
+    if (++links > k_max_links || !read_link_at(at.dir.get(), name, target)) {
+      at.error = links > k_max_links ? ELOOP : errno;
+      at.dir.reset();
+      return at;
+    }
+    split(!target.empty() && target.front() == '/' ? target : dir + "/" + target, dir, name);
+  }
+}
+
+std::string kind_text(mode_t mode) {
+  if (S_ISDIR(mode)) return "is a directory";
+  if (S_ISFIFO(mode)) return "is a FIFO (named pipe), not a regular file";
+  if (S_ISCHR(mode)) return "is a character device, not a regular file";
+  if (S_ISBLK(mode)) return "is a block device, not a regular file";
+  if (S_ISSOCK(mode)) return "is a socket, not a regular file";
+  if (S_ISLNK(mode)) return "is a symbolic link, which mosq-reconcile does not follow here";
+  return "is not a regular file";
+}
+
+std::string open_error(const Located& at, int err) {
+  if (err == ELOOP && !at.kernel_follows) return kind_text(S_IFLNK);
+  return errno_text(err);
+}
+
+// A directory descriptor that can be fsync'ed and listed (O_PATH cannot).
+UniqueFd open_directory(const Located& at) {
+  return UniqueFd(::openat(at.dir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+}
+
+void fsync_directory(const Located& at, const std::string& shown) {
+  UniqueFd fd = open_directory(at);
+  if (!fd) throw Error(shown + ": cannot open its directory to sync: " + errno_text(errno));
+  if (::fsync(fd.get()) != 0) throw Error(shown + ": directory fsync failed: " + errno_text(errno));
+}
+
+Located locate_or_throw(const HostPath& path, LastLink last, const std::string& what) {
+  Located at = locate(path, last);
+  if (at.error != 0) throw Error(path.str() + ": " + what + ": " + errno_text(at.error));
+  return at;
+}
+
+// The regular file at `at` itself, opened O_PATH: what change_mode and
+// change_owner act on. A link there is refused, never followed.
+UniqueFd open_managed_file(const Located& at, const HostPath& path, const std::string& what) {
+  UniqueFd fd(::openat(at.dir.get(), at.name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) throw Error(path.str() + ": cannot " + what + ": " + errno_text(errno));
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    throw Error(path.str() + ": cannot " + what + ": " + errno_text(errno));
+  }
+  if (!S_ISREG(st.st_mode)) throw Error(path.str() + ": cannot " + what + ": " + kind_text(st.st_mode));
+  return fd;
+}
+
+// Each directory from the top down to `path`: "/a/b" -> "/a", "/a/b"; "a/b" -> "a", "a/b".
+std::vector<std::string> prefixes(const std::string& path) {
+  std::vector<std::string> out;
+  for (std::size_t pos = path.find('/', 1);; pos = path.find('/', pos + 1)) {
+    std::string prefix = path.substr(0, pos);
+    if (!prefix.empty() && prefix != "/" && (out.empty() || out.back() != prefix)) {
+      out.push_back(prefix);
+    }
+    if (pos == std::string::npos) break;
+  }
+  return out;
 }
 
 // The pid of the process holding a flock on the file (device and inode
@@ -67,15 +198,19 @@ class FlockLock : public FileLock {
 
 class RealFileSystem : public FileSystem {
  public:
-  FileInfo stat(const std::string& path) const override {
+  FileInfo stat(const HostPath& path, LastLink last) const override {
     FileInfo info;
+    Located at = locate(path, last);
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-      if (errno != ENOENT && errno != ENOTDIR) info.error = errno_text(errno);
+    int err = at.error;
+    if (err == 0 && ::fstatat(at.dir.get(), at.name.c_str(), &st, at.at_flags()) != 0) err = errno;
+    if (err != 0) {
+      if (!is_absent(err)) info.error = errno_text(err);
       return info;
     }
     info.kind = S_ISREG(st.st_mode)   ? FileKind::regular
                 : S_ISDIR(st.st_mode) ? FileKind::directory
+                : S_ISLNK(st.st_mode) ? FileKind::symlink
                                       : FileKind::other;
     info.mode = st.st_mode & 07777;
     info.uid = st.st_uid;
@@ -86,58 +221,76 @@ class RealFileSystem : public FileSystem {
     return info;
   }
 
-  ReadResult read(const std::string& path) const override {
+  ReadResult read(const HostPath& path, std::size_t max_bytes, LastLink last) const override {
     ReadResult result;
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) {
-      result.status = (errno == ENOENT || errno == ENOTDIR) ? ReadStatus::missing
-                                                            : ReadStatus::unreadable;
-      result.error = errno_text(errno);
+    auto fail = [&](ReadStatus status, std::string why) {
+      result.status = status;
+      result.error = std::move(why);
+      result.content.clear();
       return result;
+    };
+    Located at = locate(path, last);
+    if (at.error != 0) {
+      return fail(is_absent(at.error) ? ReadStatus::missing : ReadStatus::unreadable,
+                  errno_text(at.error));
+    }
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
+    // refused below, as is anything but a regular file).
+    UniqueFd fd(::openat(at.dir.get(), at.name.c_str(),
+                         O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | at.open_flags()));
+    if (!fd) {
+      int err = errno;
+      return fail(is_absent(err) ? ReadStatus::missing : ReadStatus::unreadable,
+                  open_error(at, err));
     }
     struct stat st {};
-    if (::fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      result.status = ReadStatus::unreadable;
-      result.error = "is a directory";
-      return result;
+    if (::fstat(fd.get(), &st) != 0) return fail(ReadStatus::unreadable, errno_text(errno));
+    if (!S_ISREG(st.st_mode)) return fail(ReadStatus::unreadable, kind_text(st.st_mode));
+    const std::string too_large = "is larger than the " + format_size(max_bytes) +
+                                  " mosq-reconcile reads of such a file; is it the right file?";
+    if (static_cast<std::size_t>(st.st_size) > max_bytes) {
+      return fail(ReadStatus::unreadable, too_large);
     }
+    result.content.reserve(static_cast<std::size_t>(st.st_size));
     char buf[65536];
     for (;;) {
-      ssize_t n = ::read(fd.get(), buf, sizeof buf);
+      // One byte past the cap tells a file that grew since fstat.
+      std::size_t room = max_bytes + 1 - result.content.size();
+      ssize_t n = ::read(fd.get(), buf, std::min(sizeof buf, room));
       if (n == 0) break;
       if (n < 0) {
         if (errno == EINTR) continue;
-        result.status = ReadStatus::unreadable;
-        result.error = errno_text(errno);
-        result.content.clear();
-        return result;
+        return fail(ReadStatus::unreadable, errno_text(errno));
       }
-      result.content.append(buf, static_cast<size_t>(n));
+      result.content.append(buf, static_cast<std::size_t>(n));
+      if (result.content.size() > max_bytes) return fail(ReadStatus::unreadable, too_large);
     }
     result.status = ReadStatus::ok;
     return result;
   }
 
-  void write_atomic(const std::string& path, std::string_view content,
+  void write_atomic(const HostPath& path, std::string_view content,
                     const FilePolicy& policy) override {
-    const std::string dir = parent_path(path);
+    const std::string shown = path.str();
+    Located at = locate_or_throw(path, LastLink::not_followed, "cannot open its directory");
     std::random_device rd;
     std::string tmp;
     UniqueFd fd;
     for (int attempt = 0; attempt < 16 && !fd; ++attempt) {
-      tmp = dir + "/." + base_of(path) + ".tmp-" + std::to_string(rd() % 1000000000u);
+      tmp = "." + at.name + ".tmp-" + std::to_string(rd() % 1000000000u);
       // O_EXCL with the final mode: the file never exists with looser bits
       // (umask can only remove bits; fchmod below sets them exactly).
-      fd.reset(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, policy.mode & 0600));
+      fd.reset(::openat(at.dir.get(), tmp.c_str(),
+                        O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, policy.mode & 0600));
       if (!fd && errno != EEXIST) {
-        throw Error(path + ": cannot create temporary file in " + dir + ": " + errno_text(errno));
+        throw Error(shown + ": cannot create a temporary file beside it: " + errno_text(errno));
       }
     }
-    if (!fd) throw Error(path + ": cannot create a unique temporary file in " + dir);
+    if (!fd) throw Error(shown + ": cannot create a unique temporary file beside it");
     auto fail = [&](const std::string& what) {
       int err = errno;
-      ::unlink(tmp.c_str());
-      throw Error(path + ": " + what + ": " + errno_text(err));
+      ::unlinkat(at.dir.get(), tmp.c_str(), 0);
+      throw Error(shown + ": " + what + ": " + errno_text(err));
     };
     if (policy.uid || policy.gid) {
       if (::fchown(fd.get(), policy.uid ? *policy.uid : static_cast<uid_t>(-1),
@@ -146,68 +299,91 @@ class RealFileSystem : public FileSystem {
       }
     }
     if (::fchmod(fd.get(), policy.mode) != 0) fail("cannot set mode");
-    size_t done = 0;
+    std::size_t done = 0;
     while (done < content.size()) {
       ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
       if (n < 0) {
         if (errno == EINTR) continue;
         fail("write failed");
       }
-      done += static_cast<size_t>(n);
+      done += static_cast<std::size_t>(n);
     }
     if (::fsync(fd.get()) != 0) fail("fsync failed");
     if (::close(fd.release()) != 0) fail("close failed");
-    if (::rename(tmp.c_str(), path.c_str()) != 0) fail("rename failed");
-    fsync_directory(dir);
+    // rename replaces whatever is at the name, a link included, and never
+    // writes through it.
+    if (::renameat(at.dir.get(), tmp.c_str(), at.dir.get(), at.name.c_str()) != 0) {
+      fail("rename failed");
+    }
+    fsync_directory(at, shown);
   }
 
-  void create_directories(const std::string& path, mode_t mode) override {
-    if (path.empty()) return;
-    std::string partial;
-    size_t pos = 0;
-    while (pos != std::string::npos) {
-      pos = path.find('/', pos + 1);
-      partial = path.substr(0, pos);
-      if (partial.empty()) continue;
-      if (::mkdir(partial.c_str(), mode) != 0) {
-        if (errno == EEXIST) continue;
-        throw Error(partial + ": cannot create directory: " + errno_text(errno));
+  void create_directories(const HostPath& path, mode_t mode) override {
+    for (const std::string& prefix : prefixes(path.inside())) {
+      const HostPath dir = path.sibling(prefix);
+      if (stat(dir, LastLink::followed).kind == FileKind::directory) continue;
+      Located at = locate_or_throw(dir, LastLink::not_followed, "cannot create directory");
+      if (::mkdirat(at.dir.get(), at.name.c_str(), mode) != 0) {
+        if (errno == EEXIST) {
+          throw Error(dir.str() + ": cannot create directory: something else is there" +
+                      (path.confined() && !path.root().empty()
+                           ? " (a link that does not lead to a directory inside --root " +
+                                 path.root() + "?)"
+                           : std::string()));
+        }
+        throw Error(dir.str() + ": cannot create directory: " + errno_text(errno));
       }
       // mkdir's mode is filtered by umask; set it exactly.
-      if (::chmod(partial.c_str(), mode) != 0) {
-        throw Error(partial + ": cannot set mode: " + errno_text(errno));
+      UniqueFd made(::openat(at.dir.get(), at.name.c_str(),
+                             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (!made || ::fchmod(made.get(), mode) != 0) {
+        throw Error(dir.str() + ": cannot set mode: " + errno_text(errno));
       }
-      fsync_directory(parent_path(partial));
+      fsync_directory(at, dir.str());
     }
   }
 
-  void change_mode(const std::string& path, mode_t mode) override {
-    if (::chmod(path.c_str(), mode) != 0) {
-      throw Error(path + ": cannot set mode: " + errno_text(errno));
+  void change_mode(const HostPath& path, mode_t mode) override {
+    Located at = locate_or_throw(path, LastLink::not_followed, "cannot set mode");
+    UniqueFd fd = open_managed_file(at, path, "set mode");
+    // fchmod does not take an O_PATH descriptor; its /proc entry names
+    // exactly the file opened above, whatever is at the path by now.
+    const std::string self = "/proc/self/fd/" + std::to_string(fd.get());
+    if (::chmod(self.c_str(), mode) != 0) {
+      throw Error(path.str() + ": cannot set mode: " + errno_text(errno) +
+                  (errno == ENOENT ? " (is /proc mounted?)" : ""));
     }
   }
 
-  void change_owner(const std::string& path, std::optional<uid_t> uid,
+  void change_owner(const HostPath& path, std::optional<uid_t> uid,
                     std::optional<gid_t> gid) override {
-    if (::chown(path.c_str(), uid ? *uid : static_cast<uid_t>(-1),
-                gid ? *gid : static_cast<gid_t>(-1)) != 0) {
-      throw Error(path + ": cannot set owner: " + errno_text(errno));
+    Located at = locate_or_throw(path, LastLink::not_followed, "cannot set owner");
+    UniqueFd fd = open_managed_file(at, path, "set owner");
+    if (::fchownat(fd.get(), "", uid ? *uid : static_cast<uid_t>(-1),
+                   gid ? *gid : static_cast<gid_t>(-1), AT_EMPTY_PATH) != 0) {
+      throw Error(path.str() + ": cannot set owner: " + errno_text(errno));
     }
   }
 
-  std::unique_ptr<FileLock> lock(const std::string& path, std::chrono::milliseconds timeout) override {
-    // A directory (the root) is locked through a read-only descriptor.
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd && errno == ENOENT) fd.reset(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-    if (!fd) throw Error(path + ": cannot open to lock: " + errno_text(errno));
+  std::unique_ptr<FileLock> lock(const HostPath& path, std::chrono::milliseconds timeout) override {
+    Located at = locate_or_throw(path, LastLink::followed, "cannot open to lock");
+    // A directory (the root, the state dir) is locked through a read-only descriptor.
+    UniqueFd fd(::openat(at.dir.get(), at.name.c_str(),
+                         O_RDONLY | O_NONBLOCK | O_CLOEXEC | at.open_flags()));
+    if (!fd && errno == ENOENT) {
+      fd.reset(::openat(at.dir.get(), at.name.c_str(),
+                        O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+    }
+    const std::string shown = path.str();
+    if (!fd) throw Error(shown + ": cannot open to lock: " + errno_text(errno));
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
       if (errno == EINTR) continue;
-      if (errno != EWOULDBLOCK) throw Error(path + ": cannot lock: " + errno_text(errno));
+      if (errno != EWOULDBLOCK) throw Error(shown + ": cannot lock: " + errno_text(errno));
       if (std::chrono::steady_clock::now() >= deadline) {
         struct stat st {};
         const auto holder = ::fstat(fd.get(), &st) == 0 ? lock_holder(st) : std::nullopt;
-        throw Error(path + ": another mosq-reconcile run holds the lock" +
+        throw Error(shown + ": another mosq-reconcile run holds the lock" +
                     (holder ? " (pid " + std::to_string(*holder) + ")" : std::string()) + " and did not release it within " +
                     (timeout.count() % 1000 == 0 ? std::to_string(timeout.count() / 1000) + " s"
                                                  : std::to_string(timeout.count()) + " ms") +
@@ -217,6 +393,50 @@ class RealFileSystem : public FileSystem {
     }
     return std::make_unique<FlockLock>(std::move(fd));
   }
+
+  std::vector<std::string> stale_temp_files(const HostPath& path) const override {
+    std::vector<std::string> names;
+    Located at = locate(path, LastLink::not_followed);
+    if (at.error != 0) return names;
+    UniqueFd listing = open_directory(at);
+    if (!listing) return names;
+    DIR* dir = ::fdopendir(listing.get());
+    if (dir == nullptr) return names;
+    listing.release();  // closedir closes it
+    while (const dirent* entry = ::readdir(dir)) {
+      const std::string name = entry->d_name;
+      struct stat st {};
+      if (is_temp_name_for(at.name, name) &&
+          ::fstatat(at.dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+          S_ISREG(st.st_mode)) {
+        names.push_back(name);
+      }
+    }
+    ::closedir(dir);
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  void remove_stale_temp_file(const HostPath& path, const std::string& temp_name) override {
+    Located at = locate_or_throw(path, LastLink::not_followed, "cannot open its directory");
+    const std::string shown = parent_path(path.str()) + "/" + temp_name;
+    if (!is_temp_name_for(at.name, temp_name)) {
+      throw Error("internal error: " + shown + " is not a temporary file of " + path.str());
+    }
+    struct stat st {};
+    if (::fstatat(at.dir.get(), temp_name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno == ENOENT) return;  // gone already
+      throw Error(shown + ": cannot inspect: " + errno_text(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+      throw Error(shown + ": not removed: it " + kind_text(st.st_mode));
+    }
+    // unlinkat removes the name itself; were it swapped for a link
+    // meanwhile, the link would go, never its target.
+    if (::unlinkat(at.dir.get(), temp_name.c_str(), 0) != 0 && errno != ENOENT) {
+      throw Error(shown + ": cannot remove: " + errno_text(errno));
+    }
+  }
 };
 
 }  // namespace
@@ -224,6 +444,25 @@ class RealFileSystem : public FileSystem {
 FileSystem& real_file_system() {
   static RealFileSystem fs;
   return fs;
+}
+
+bool is_temp_name_for(const std::string& file_name, const std::string& candidate) {
+  const std::string prefix = "." + file_name + ".tmp-";
+  if (file_name.empty() || file_name == "." || candidate.size() <= prefix.size() ||
+      candidate.compare(0, prefix.size(), prefix) != 0) {
+    return false;
+  }
+  const std::string digits = candidate.substr(prefix.size());
+  // write_atomic's suffix: a number below 10^9, in decimal.
+  return digits.size() <= 9 &&
+         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string format_size(std::size_t bytes) {
+  constexpr std::size_t k_kib = 1024, k_mib = 1024 * 1024;
+  if (bytes >= k_mib && bytes % k_mib == 0) return std::to_string(bytes / k_mib) + " MiB";
+  if (bytes >= k_kib && bytes % k_kib == 0) return std::to_string(bytes / k_kib) + " KiB";
+  return std::to_string(bytes) + " bytes";
 }
 
 }  // namespace mosq

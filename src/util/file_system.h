@@ -1,20 +1,42 @@
 // The one filesystem seam. observe/ reads through it and apply/ writes
 // through it, so tests can swap in a fake or a wrapper that injects faults
 // (ENOSPC, a crash after N writes) without touching the code under test.
+//
+// The path rules live here, once, for every caller:
+// - A HostPath's directories are resolved inside its root (--root): links
+//   are followed as if the root were "/", never out of it (in_root.h).
+// - The last component is never followed where the tool acts on a file it
+//   manages (LastLink::not_followed): stat reports the link itself, and
+//   read, change_mode and change_owner refuse it; write_atomic renames
+//   over the link, never through it. Read-only inputs the operator names
+//   (a secret's source file, the pid file, the spec) may be links
+//   (LastLink::followed), resolved inside the root all the same.
+// - A read takes a size cap and reads regular files only, opened
+//   O_NONBLOCK: a FIFO, a device or /dev/zero is refused, never waited on.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstddef>
 #include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "util/root.h"
 
 namespace mosq {
 
-enum class FileKind { missing, regular, directory, other };
+enum class FileKind { missing, regular, directory, symlink, other };
+
+// What to do when a path's last component is a symbolic link.
+enum class LastLink {
+  not_followed,  // the link itself: a file the tool manages (or a directory's own entry)
+  followed,      // resolved (inside the root): an input the operator names, a directory
+};
 
 struct FileInfo {
   FileKind kind = FileKind::missing;
@@ -34,7 +56,7 @@ enum class ReadStatus { ok, missing, unreadable };
 struct ReadResult {
   ReadStatus status = ReadStatus::missing;
   std::string content;
-  std::string error;  // why it is unreadable (strerror), for messages
+  std::string error;  // why it is unreadable, for messages ("is a FIFO, not a regular file")
 };
 
 // Final mode and ownership of a file, applied to the temp file before the
@@ -43,6 +65,14 @@ struct FilePolicy {
   mode_t mode = 0600;
   std::optional<uid_t> uid;
   std::optional<gid_t> gid;
+};
+
+// A temp file write_atomic left beside a file (a run killed between
+// creating and renaming it): it may hold a private key or password hashes.
+struct StaleTempFile {
+  HostPath beside;   // the file it was to replace
+  std::string name;  // ".ca.key.tmp-123456789"
+  std::string path;  // for people: in the same directory as `beside` is named
 };
 
 // Held while apply runs; released on destruction.
@@ -56,25 +86,45 @@ class FileSystem {
  public:
   virtual ~FileSystem() = default;
 
-  virtual FileInfo stat(const std::string& path) const = 0;
-  virtual ReadResult read(const std::string& path) const = 0;
+  virtual FileInfo stat(const HostPath& path, LastLink last) const = 0;
+  // The whole content of a regular file of at most max_bytes; anything
+  // else (larger, a FIFO, a device, a directory, a link not followed) is
+  // unreadable, with the reason.
+  virtual ReadResult read(const HostPath& path, std::size_t max_bytes, LastLink last) const = 0;
 
   // Temp file in the same directory (created with policy.mode, chowned),
-  // write, fsync, rename over path, fsync the directory. Throws Error.
-  virtual void write_atomic(const std::string& path, std::string_view content,
+  // write, fsync, rename over path, fsync the directory. A link at path is
+  // replaced, never written through. Throws Error.
+  virtual void write_atomic(const HostPath& path, std::string_view content,
                             const FilePolicy& policy) = 0;
   // mkdir -p; new directories get mode. Throws Error.
-  virtual void create_directories(const std::string& path, mode_t mode) = 0;
-  virtual void change_mode(const std::string& path, mode_t mode) = 0;
-  virtual void change_owner(const std::string& path, std::optional<uid_t> uid,
+  virtual void create_directories(const HostPath& path, mode_t mode) = 0;
+  // On the regular file at path itself: a link there is refused. Throw Error.
+  virtual void change_mode(const HostPath& path, mode_t mode) = 0;
+  virtual void change_owner(const HostPath& path, std::optional<uid_t> uid,
                             std::optional<gid_t> gid) = 0;
   // An exclusive advisory lock (flock) on path, created 0600 if missing.
   // Waits up to timeout (zero: not at all) while another process holds it,
   // then throws Error naming the holder's pid (from /proc/locks).
-  virtual std::unique_ptr<FileLock> lock(const std::string& path, std::chrono::milliseconds timeout) = 0;
+  virtual std::unique_ptr<FileLock> lock(const HostPath& path, std::chrono::milliseconds timeout) = 0;
+
+  // Temp files that write_atomic left beside path (a run killed between
+  // creating and renaming one): names of regular files in path's directory
+  // that match its temp-name pattern exactly. Links are never listed.
+  virtual std::vector<std::string> stale_temp_files(const HostPath& path) const = 0;
+  // Removes one of them, checking again that temp_name is path's temp-name
+  // pattern and a regular file (a link is left alone). Throws Error.
+  virtual void remove_stale_temp_file(const HostPath& path, const std::string& temp_name) = 0;
 };
 
 // The process's real filesystem.
 FileSystem& real_file_system();
+
+// ".mqttpass.tmp-123456789": write_atomic's temp file for a file named
+// "mqttpass" matches; nothing else does.
+bool is_temp_name_for(const std::string& file_name, const std::string& candidate);
+
+// "64 MiB", for messages about size caps.
+std::string format_size(std::size_t bytes);
 
 }  // namespace mosq

@@ -43,7 +43,7 @@ TEST_CASE("safety: apply waits --lock-timeout for another run, then fails naming
   Tree t;
   t.env["ALICE_PW"] = "alice-Pw-1111";
   t.write_spec(k_plain_spec);
-  auto held = mosq::real_file_system().lock(t.root(), std::chrono::milliseconds(0));
+  auto held = mosq::real_file_system().lock(mosq::Root(t.root()).apply_lock(), std::chrono::milliseconds(0));
   const auto start = std::chrono::steady_clock::now();
   auto r = t.run({"--lock-timeout", "1"});
   INFO(describe(r));

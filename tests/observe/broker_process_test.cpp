@@ -44,38 +44,38 @@ TEST_CASE("find_broker: only a live mosquitto older than its pid file is the bro
   FakeHost host;
   const FileSystem& fs = real_file_system();
 
-  CHECK(find_broker(pid_file, fs, host).state == BrokerState::no_pid_file);
+  CHECK(find_broker(HostPath::as_given(pid_file), fs, host).state == BrokerState::no_pid_file);
 
   write_file(pid_file, "4242\n");
-  BrokerProcess found = find_broker(pid_file, fs, host);
+  BrokerProcess found = find_broker(HostPath::as_given(pid_file), fs, host);
   CHECK(found.state == BrokerState::not_running);
   CHECK(found.detail == "pid 4242 from " + pid_file + " is gone (stale pid file)");
 
   host.add_process(4242, "sleep");
-  found = find_broker(pid_file, fs, host);
+  found = find_broker(HostPath::as_given(pid_file), fs, host);
   CHECK(found.state == BrokerState::not_the_broker);
   CHECK(found.detail == "pid 4242 from " + pid_file + " is 'sleep', not mosquitto");
 
   host.add_process(4242, "mosquitto");
-  found = find_broker(pid_file, fs, host);
+  found = find_broker(HostPath::as_given(pid_file), fs, host);
   CHECK(found.state == BrokerState::running);
   CHECK(found.pid == 4242);
   CHECK(found.started_boot_seconds == Approx(host.boot - 100.0));
 
   // Run from a path whose comm was cut or renamed: the exe decides.
   host.add_process(4242, "mosq-wrapper", 100.0, "/usr/sbin/mosquitto");
-  CHECK(find_broker(pid_file, fs, host).state == BrokerState::running);
+  CHECK(find_broker(HostPath::as_given(pid_file), fs, host).state == BrokerState::running);
 
   // The id now belongs to a process started after the file was written.
   host.add_process(4242, "mosquitto", -30.0);  // started 30 s from "now"
-  found = find_broker(pid_file, fs, host);
+  found = find_broker(HostPath::as_given(pid_file), fs, host);
   CHECK(found.state == BrokerState::not_the_broker);
   CHECK(found.detail.find("started after the pid file was written") != std::string::npos);
 
   // A zombie is gone.
   host.add_process(4242, "mosquitto");
   host.processes[4242].zombie = true;
-  CHECK(find_broker(pid_file, fs, host).state == BrokerState::not_running);
+  CHECK(find_broker(HostPath::as_given(pid_file), fs, host).state == BrokerState::not_running);
 }
 
 TEST_CASE("find_broker: a pid file that is not one is unusable, never read unbounded", "[observe][pid]") {
@@ -93,14 +93,14 @@ TEST_CASE("find_broker: a pid file that is not one is unusable, never read unbou
                         Case{std::string(100, '7'), "too big for a pid file"}}) {
     const std::string pid_file = dir / "p.pid";
     write_file(pid_file, c.text);
-    const BrokerProcess found = find_broker(pid_file, fs, host);
+    const BrokerProcess found = find_broker(HostPath::as_given(pid_file), fs, host);
     INFO(c.text);
     CHECK(found.state == BrokerState::unusable);
     CHECK(found.detail.find(c.why) != std::string::npos);
   }
   const std::string fifo = dir / "fifo.pid";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  const BrokerProcess found = find_broker(fifo, fs, host);  // must not block
+  const BrokerProcess found = find_broker(HostPath::as_given(fifo), fs, host);  // must not block
   CHECK(found.state == BrokerState::unusable);
   CHECK(found.detail.find("not a regular file") != std::string::npos);
 }

@@ -32,11 +32,6 @@ using Clock = std::chrono::steady_clock;
 
 std::string errno_text() { return std::strerror(errno); }
 
-std::string parent_of(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 // The broker drops to this user when started as root: what it writes (pid
 // file, log) must be in a directory that user may write.
 void give_to_broker_user(const std::string& path) {
@@ -377,14 +372,6 @@ void Broker::adopt_restart(std::vector<int> new_ports) {
 
 // ---- Site -----------------------------------------------------------------
 
-Site::Site() : m_tool_root(m_dir / "root") {
-  make_dirs(m_tool_root + parent_of(m_dir.path()));
-  const std::string link = m_tool_root + m_dir.path();
-  if (::symlink(m_dir.path().c_str(), link.c_str()) != 0) {
-    throw std::runtime_error("symlink " + link + ": " + errno_text());
-  }
-}
-
 std::string Site::expand(const std::string& text) const {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -402,7 +389,7 @@ void Site::write_spec(const std::string& text) const { write_file(spec_file(), e
 
 ProcessResult Site::tool(const std::vector<std::string>& args,
                          const std::map<std::string, std::string>& env) const {
-  std::vector<std::string> all{"--root", m_tool_root};
+  std::vector<std::string> all{"--state-dir", state_dir()};
   all.insert(all.end(), args.begin(), args.end());
   all.push_back(spec_file());
   return run_tool(all, env);

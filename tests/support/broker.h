@@ -1,7 +1,7 @@
 // The real Mosquitto broker for tests/broker_live: a RAII Broker started on
 // 127.0.0.1 from a tiny main config (pid_file, include_dir, log to a file), a
-// Site (a temp tree whose paths the spec names, with the tool run under
-// --root), and the mosquitto_pub/mosquitto_sub and openssl clients.
+// Site (a temp tree whose paths the spec names, with the tool's state kept
+// in it), and the mosquitto_pub/mosquitto_sub and openssl clients.
 #pragma once
 
 #include <sys/types.h>
@@ -98,28 +98,26 @@ class Broker {
 
 // A temp tree for one test. The spec names absolute paths inside it
 // (path("etc/mosquitto/mqttpass") -> /tmp/mosq-test-XXXX/etc/mosquitto/mqttpass),
-// so the generated config points the broker at the very files the tool wrote.
-// The tool runs with --root <tree>/root, in which <tree>'s own path is a
-// symlink back to the tree: every spec path resolves to the same file, while
-// the tool's state (var/lib/mosq-reconcile/state.json) and its apply lock
-// stay private to the test instead of the host's /var/lib and "/" (ctest
-// runs tests in parallel, and one test's apply would clear another's pending
-// restart).
+// and the tool runs without --root, so the generated config points the broker
+// at the very files the tool wrote. It runs with --state-dir <tree>/state:
+// its state (state.json) and its apply lock stay private to the test instead
+// of the host's /var/lib/mosq-reconcile and "/" (ctest runs tests in
+// parallel, and one test's apply would clear another's pending restart).
 class Site {
  public:
-  Site();
+  Site() = default;
 
   const std::string& dir() const { return m_dir.path(); }
   std::string path(const std::string& relative) const { return m_dir / relative; }
-  const std::string& tool_root() const { return m_tool_root; }
+  std::string state_dir() const { return path("state"); }
   std::string spec_file() const { return path("broker.yaml"); }
-  std::string state_file() const { return m_tool_root + "/var/lib/mosq-reconcile/state.json"; }
+  std::string state_file() const { return state_dir() + "/state.json"; }
 
   // Writes broker.yaml; "@/" in text stands for this tree's directory + "/".
   void write_spec(const std::string& text) const;
   std::string expand(const std::string& text) const;
 
-  // mosq-reconcile --root <root> [args...] broker.yaml, with env on top.
+  // mosq-reconcile --state-dir <state dir> [args...] broker.yaml, with env on top.
   ProcessResult tool(const std::vector<std::string>& args = {},
                      const std::map<std::string, std::string>& env = {}) const;
 
@@ -130,7 +128,6 @@ class Site {
 
  private:
   TempDir m_dir;
-  std::string m_tool_root;
 };
 
 // Spec fragments ("@/" stands for the Site's directory, see Site::expand):

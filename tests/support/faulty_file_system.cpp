@@ -13,21 +13,26 @@ void FaultyFileSystem::count(const std::string& path) {
   m_written.push_back(path);
 }
 
-void FaultyFileSystem::write_atomic(const std::string& path, std::string_view content,
+void FaultyFileSystem::write_atomic(const HostPath& path, std::string_view content,
                                     const FilePolicy& policy) {
-  count(path);
+  count(path.str());
   real().write_atomic(path, content, policy);
 }
 
-void FaultyFileSystem::change_mode(const std::string& path, mode_t mode) {
-  count(path);
+void FaultyFileSystem::change_mode(const HostPath& path, mode_t mode) {
+  count(path.str());
   real().change_mode(path, mode);
 }
 
-void FaultyFileSystem::change_owner(const std::string& path, std::optional<uid_t> uid,
+void FaultyFileSystem::change_owner(const HostPath& path, std::optional<uid_t> uid,
                                     std::optional<gid_t> gid) {
-  count(path);
+  count(path.str());
   real().change_owner(path, uid, gid);
+}
+
+void FaultyFileSystem::remove_stale_temp_file(const HostPath& path, const std::string& temp_name) {
+  count(parent_path(path.str()) + "/" + temp_name);
+  real().remove_stale_temp_file(path, temp_name);
 }
 
 }  // namespace mosq::test

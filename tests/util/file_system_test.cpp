@@ -37,22 +37,29 @@ TEST_CASE("a Secret cannot be streamed, and compares in constant time", "[util][
   CHECK(moved.empty());  // NOLINT(bugprone-use-after-move): the source is wiped
 }
 
+namespace {
+// A path in a temp dir as the seam takes it (not under a --root).
+HostPath at(const TempDir& dir, const std::string& relative) {
+  return HostPath::as_given(dir / relative);
+}
+}  // namespace
+
 TEST_CASE("write_atomic gives the final mode whatever the umask, and leaves no temp file",
           "[util][fs]") {
   TempDir dir;
   FileSystem& fs = real_file_system();
   mode_t old = ::umask(0);
-  fs.write_atomic(dir / "key", "secret bytes", FilePolicy{0600, std::nullopt, std::nullopt});
+  fs.write_atomic(at(dir, "key"), "secret bytes", FilePolicy{0600, std::nullopt, std::nullopt});
   ::umask(077);
-  fs.write_atomic(dir / "cert", "public", FilePolicy{0644, std::nullopt, std::nullopt});
+  fs.write_atomic(at(dir, "cert"), "public", FilePolicy{0644, std::nullopt, std::nullopt});
   ::umask(old);
-  CHECK(fs.stat(dir / "key").mode == 0600);
-  CHECK(fs.stat(dir / "cert").mode == 0644);
+  CHECK(fs.stat(at(dir, "key"), LastLink::not_followed).mode == 0600);
+  CHECK(fs.stat(at(dir, "cert"), LastLink::not_followed).mode == 0644);
   CHECK(read_file(dir / "key") == "secret bytes");
   // Replacing keeps the path, changes the inode (rename, never in-place).
-  auto inode = fs.stat(dir / "cert").inode;
-  fs.write_atomic(dir / "cert", "public 2", FilePolicy{0644, std::nullopt, std::nullopt});
-  CHECK(fs.stat(dir / "cert").inode != inode);
+  auto inode = fs.stat(at(dir, "cert"), LastLink::not_followed).inode;
+  fs.write_atomic(at(dir, "cert"), "public 2", FilePolicy{0644, std::nullopt, std::nullopt});
+  CHECK(fs.stat(at(dir, "cert"), LastLink::not_followed).inode != inode);
   CHECK(read_file(dir / "cert") == "public 2");
   auto listing = boost::filesystem::directory_iterator(dir.path());
   int count = 0;
@@ -65,15 +72,16 @@ TEST_CASE("write_atomic gives the final mode whatever the umask, and leaves no t
 
 TEST_CASE("write_atomic into a missing directory fails with the path named", "[util][fs]") {
   TempDir dir;
-  CHECK_THROWS_WITH(real_file_system().write_atomic(dir / "nope/file", "x", FilePolicy{}),
+  CHECK_THROWS_WITH(real_file_system().write_atomic(at(dir, "nope/file"), "x", FilePolicy{}),
                     Catch::Contains(dir / "nope/file") && Catch::Contains("No such file"));
 }
 
 TEST_CASE("read reports missing and unreadable apart", "[util][fs]") {
   TempDir dir;
-  CHECK(real_file_system().read(dir / "absent").status == ReadStatus::missing);
+  CHECK(real_file_system().read(at(dir, "absent"), 100, LastLink::not_followed).status ==
+        ReadStatus::missing);
   make_dirs(dir / "d");
-  auto r = real_file_system().read(dir / "d");
+  auto r = real_file_system().read(at(dir, "d"), 100, LastLink::not_followed);
   CHECK(r.status == ReadStatus::unreadable);
   CHECK(r.error == "is a directory");
 }
@@ -82,20 +90,22 @@ TEST_CASE("a second lock on the same root is refused when asked not to wait, nam
           "[util][fs]") {
   using std::chrono::milliseconds;
   TempDir dir;
-  auto held = real_file_system().lock(dir.path(), milliseconds(0));
-  CHECK_THROWS_WITH(real_file_system().lock(dir.path(), milliseconds(0)),
+  const HostPath root = Root(dir.path()).apply_lock();
+  auto held = real_file_system().lock(root, milliseconds(0));
+  CHECK_THROWS_WITH(real_file_system().lock(root, milliseconds(0)),
                     Catch::Contains("another mosq-reconcile run holds the lock (pid " +
                                     std::to_string(::getpid()) + ")"));
   held.reset();
-  CHECK_NOTHROW(real_file_system().lock(dir.path(), milliseconds(0)));
+  CHECK_NOTHROW(real_file_system().lock(root, milliseconds(0)));
 }
 
 TEST_CASE("a lock waits up to its timeout, and gets the lock once the holder lets go", "[util][fs]") {
   using std::chrono::milliseconds;
   TempDir dir;
-  auto held = real_file_system().lock(dir.path(), milliseconds(0));
+  const HostPath root = Root(dir.path()).apply_lock();
+  auto held = real_file_system().lock(root, milliseconds(0));
   const auto start = std::chrono::steady_clock::now();
-  CHECK_THROWS_WITH(real_file_system().lock(dir.path(), milliseconds(300)),
+  CHECK_THROWS_WITH(real_file_system().lock(root, milliseconds(300)),
                     Catch::Contains("did not release it within 300 ms (--lock-timeout)"));
   CHECK(std::chrono::steady_clock::now() - start >= milliseconds(300));
   // Released while the second one waits: it gets the lock.
@@ -104,7 +114,7 @@ TEST_CASE("a lock waits up to its timeout, and gets the lock once the holder let
     held.reset();
   });
   std::unique_ptr<FileLock> second;
-  CHECK_NOTHROW(second = real_file_system().lock(dir.path(), milliseconds(20000)));
+  CHECK_NOTHROW(second = real_file_system().lock(root, milliseconds(20000)));
   release.join();
   CHECK(second != nullptr);
 }

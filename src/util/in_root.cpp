@@ -1,0 +1,124 @@
+#include "util/in_root.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <deque>
+#include <vector>
+
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#endif
+
+namespace mosq {
+namespace {
+
+// "a//b/./c" -> {"a", "b", ".", "c"} minus the empty parts; "." and ".."
+// are kept (they mean something only once the links before them are known).
+std::deque<std::string> components(const std::string& path) {
+  std::deque<std::string> parts;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    if (end > start) parts.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+bool read_link(int link_fd, std::string& target) {
+  std::vector<char> buf(256);
+  for (;;) {
+    ssize_t n = ::readlinkat(link_fd, "", buf.data(), buf.size());
+    if (n < 0) return false;
+    if (static_cast<std::size_t>(n) < buf.size()) {
+      target.assign(buf.data(), static_cast<std::size_t>(n));
+      return true;
+    }
+    if (buf.size() >= 65536) {
+      errno = ENAMETOOLONG;
+      return false;
+    }
+    buf.resize(buf.size() * 2);
+  }
+}
+
+UniqueFd fail(int err) {
+  errno = err;
+  return UniqueFd();
+}
+
+}  // namespace
+
+UniqueFd open_dir_in_root_by_walk(int root_fd, const std::string& relative) {
+  // The directories walked so far, root first: ".." pops one (never the
+  // root), so it is resolved by what was walked, not by the kernel.
+  std::vector<UniqueFd> walked;
+  walked.emplace_back(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
+  if (!walked.back()) return UniqueFd();
+  std::deque<std::string> left = components(relative);
+  int links = 0;
+  while (!left.empty()) {
+    const std::string part = std::move(left.front());
+    left.pop_front();
+    if (part == ".") continue;
+    if (part == "..") {
+      if (walked.size() > 1) walked.pop_back();
+      continue;
+    }
+    UniqueFd next(::openat(walked.back().get(), part.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (!next) return UniqueFd();
+    struct stat st {};
+    if (::fstat(next.get(), &st) != 0) return UniqueFd();
+    if (S_ISLNK(st.st_mode)) {
+      if (++links > k_max_links) return fail(ELOOP);
+      std::string target;
+      if (!read_link(next.get(), target)) return UniqueFd();
+      if (!target.empty() && target.front() == '/') walked.resize(1);  // starts again at the root
+      std::deque<std::string> more = components(target);
+      left.insert(left.begin(), more.begin(), more.end());
+      continue;
+    }
+    if (!S_ISDIR(st.st_mode)) return fail(ENOTDIR);
+    walked.push_back(std::move(next));
+  }
+  return std::move(walked.back());
+}
+
+UniqueFd open_dir_in_root_by_kernel(int root_fd, const std::string& relative) {
+#if defined(SYS_openat2) && defined(RESOLVE_IN_ROOT)
+  open_how how{};
+  how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  const char* path = relative.empty() ? "." : relative.c_str();
+  for (int attempt = 0;; ++attempt) {
+    long fd = ::syscall(SYS_openat2, root_fd, path, &how, sizeof how);
+    if (fd >= 0) return UniqueFd(static_cast<int>(fd));
+    // EAGAIN: a rename raced the ".." check; the kernel asks to retry.
+    if (errno != EAGAIN || attempt >= 8) return UniqueFd();
+  }
+#else
+  (void)root_fd;
+  (void)relative;
+  return fail(ENOSYS);
+#endif
+}
+
+UniqueFd open_dir_in_root(int root_fd, const std::string& relative) {
+  static std::atomic<bool> kernel_has_it{true};
+  if (kernel_has_it) {
+    UniqueFd fd = open_dir_in_root_by_kernel(root_fd, relative);
+    // EPERM: a seccomp filter that predates openat2 (opening O_PATH is
+    // never refused with EPERM otherwise).
+    if (fd || (errno != ENOSYS && errno != EPERM && errno != EAGAIN)) return fd;
+    if (errno != EAGAIN) kernel_has_it = false;
+  }
+  return open_dir_in_root_by_walk(root_fd, relative);
+}
+
+}  // namespace mosq
