@@ -66,6 +66,7 @@ std::string past_tense(plan::Action action) {
 void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
                    FileSystem& fs, const Root& root, std::int64_t now, ApplyReport& report) {
   PkiIssuer issuer(spec, secrets, fs, root, now);
+  if (spec.tls) issuer.check_can_issue(plan);  // before the first write
   for (const plan::Change& change : plan.changes) {
     if (!change.changes()) continue;
     const std::string host = root.host_path(change.path);
