@@ -10,7 +10,13 @@ CaSource read_ca_source(YamlReader& reader, const MappingReader& fields) {
     return source;
   }
   if (const auto managed = fields.optional("managed")) {
-    source.managed = reader.boolean(*managed).value_or(true);
+    const auto value = reader.boolean(*managed);
+    if (!value) {
+      // Reported; whether the rest fits cannot be told, so say nothing more.
+      source.managed = false;
+      return source;
+    }
+    source.managed = *value;
   }
   const auto key_env = fields.optional("key_env");
   const auto key = fields.optional("key");
