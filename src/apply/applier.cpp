@@ -66,7 +66,6 @@ std::string past_tense(plan::Action action) {
 void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
                    FileSystem& fs, const Root& root, std::int64_t now, ApplyReport& report) {
   PkiIssuer issuer(spec, secrets, fs, root, now);
-  if (spec.tls) issuer.check_can_issue(plan);  // before the first write
   for (const plan::Change& change : plan.changes) {
     if (!change.changes()) continue;
     const std::string host = root.host_path(change.path);
@@ -121,6 +120,7 @@ plan::Plan written_part(const plan::Plan& plan, std::size_t written) {
 ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
                        const observe::ResolvedSecrets& secrets, FileSystem& fs, Host& host, const Root& root,
                        const observe::EnvLookup& env, std::int64_t now) {
+  check_can_issue(plan, spec, secrets, root);  // throws before anything is written
   ApplyReport report;
   try {
     write_changes(plan, spec, secrets, fs, root, now, report);

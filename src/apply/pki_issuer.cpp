@@ -8,6 +8,31 @@
 
 namespace mosq::apply {
 
+void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
+                     const observe::ResolvedSecrets& secrets, const Root& root) {
+  if (!spec.tls) return;
+  std::string waiting;
+  for (const plan::Change& change : plan.changes) {
+    if (!change.content_changes) continue;
+    if (change.kind == plan::ResourceKind::ca_key) return;  // made this run
+    if (change.kind == plan::ResourceKind::ca_certificate ||
+        change.kind == plan::ResourceKind::server_certificate ||
+        change.kind == plan::ResourceKind::client_certificate) {
+      waiting += (waiting.empty() ? "" : ", ") + change.name + " " + change.path;
+    }
+  }
+  const observe::CaKey* key = secrets.ca_key ? &*secrets.ca_key : nullptr;
+  if (waiting.empty() || (key != nullptr && key->usable())) return;
+  const std::string missing =
+      key == nullptr ? "the spec names no CA key"
+      : key->origin == observe::CaKeyOrigin::environment
+          ? "environment variable " + key->name + " is not set or empty"
+          : key->source(root) + " does not exist";
+  spec::throw_located(spec, spec.tls->ca.mark, key != nullptr ? key->field : "tls.ca",
+                      missing + ": it holds the CA key, needed to issue " + waiting +
+                          "; nothing was written");
+}
+
 PkiIssuer::PkiIssuer(const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
                      FileSystem& fs, const Root& root, std::int64_t now)
     : m_spec(spec), m_secrets(secrets), m_fs(fs), m_root(root), m_now(now) {}
@@ -49,30 +74,6 @@ const crypto::PrivateKey& PkiIssuer::ca_key() const {
   if (m_new_ca_key) return *m_new_ca_key;
   if (m_secrets.ca_key && m_secrets.ca_key->usable()) return *m_secrets.ca_key->loaded.key;
   throw Error("internal error: no CA key to sign with");  // check_can_issue() said so first
-}
-
-void PkiIssuer::check_can_issue(const plan::Plan& plan) const {
-  std::string waiting;
-  for (const plan::Change& change : plan.changes) {
-    if (!change.content_changes) continue;
-    if (change.kind == plan::ResourceKind::ca_key) return;  // made this run
-    if (change.kind == plan::ResourceKind::ca_certificate ||
-        change.kind == plan::ResourceKind::server_certificate ||
-        change.kind == plan::ResourceKind::client_certificate) {
-      waiting += (waiting.empty() ? "" : ", ") + change.name + " " + change.path;
-    }
-  }
-  const observe::CaKey* key = m_secrets.ca_key ? &*m_secrets.ca_key : nullptr;
-  if (waiting.empty() || (key != nullptr && key->usable())) return;
-  const spec::CertificateSpec& ca = m_spec.tls->ca;
-  const std::string missing =
-      key == nullptr ? "the spec names no CA key"
-      : key->origin == observe::CaKeyOrigin::environment
-          ? "environment variable " + key->name + " is not set or empty"
-          : key->source(m_root) + " does not exist";
-  spec::throw_located(m_spec, ca.mark, key != nullptr ? key->field : "tls.ca",
-                      missing + ": it holds the CA key, needed to issue " + waiting +
-                          "; nothing was written");
 }
 
 const crypto::Certificate& PkiIssuer::ca_certificate() {

@@ -18,15 +18,16 @@
 
 namespace mosq::apply {
 
+// Throws a located Error, to be called before anything is written, when the
+// plan issues a certificate and no CA key can sign it (a given CA's key_env
+// not set, its key file missing).
+void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
+                     const observe::ResolvedSecrets& secrets, const Root& root);
+
 class PkiIssuer {
  public:
   PkiIssuer(const spec::Spec& spec, const observe::ResolvedSecrets& secrets, FileSystem& fs,
             const Root& root, std::int64_t now);
-
-  // Throws a located Error, before anything is written, when the plan
-  // issues a certificate and no CA key can sign it (a given CA's key_env
-  // not set, its key file missing).
-  void check_can_issue(const plan::Plan& plan) const;
 
   // Writes the new content of a key or certificate change.
   void write(const plan::Change& change);

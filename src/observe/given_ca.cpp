@@ -70,6 +70,10 @@ void check_given_ca(const spec::Spec& spec, const Root& root, const ObservedCert
   if (!ca_cert.facts.is_ca) {
     fail(spec, "tls.ca.cert", path + " is not a CA certificate (no basicConstraints CA:TRUE)");
   }
+  if (!ca_cert.facts.has_key_cert_sign) {
+    fail(spec, "tls.ca.cert",
+         path + " may not sign certificates (its keyUsage lacks keyCertSign): what it signed would not verify");
+  }
   if (key.usable() && !ca_cert.matches_key) {
     fail(spec, key.field,
          "the CA key in " + key.source(root) + " does not match the CA certificate " + path +

@@ -34,6 +34,10 @@ CaSource read_ca_source(YamlReader& reader, const MappingReader& fields) {
                                      field);
     }
   }
+  if (const auto allow_replace = fields.optional("allow_replace")) {
+    reader.field_error(*allow_replace, "a given CA (managed: false) is never replaced here: replace it where it "
+                                       "was made and copy it to every broker; remove allow_replace");
+  }
   if (key_env && key) {
     reader.field_error(*key_env, "give the CA key as key_env or as key, not both");
   } else if (key_env) {

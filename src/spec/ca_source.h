@@ -18,7 +18,7 @@ struct CaSource {
 
 // Reads managed and key_env from the CA's fields and reports, each at its
 // field, what a given CA cannot have (subject, validity_days, key_type: they
-// come from the certificate), what it needs (key_env or key) and what only
+// come from the certificate; allow_replace: it is never replaced here), what it needs (key_env or key) and what only
 // it can have (key_env).
 CaSource read_ca_source(YamlReader& reader, const MappingReader& fields);
 
