@@ -186,7 +186,7 @@ TEST_CASE("fleet CA: without the key, --plan shows exactly what must be issued; 
   CHECK(contains(plan.out, "+ server key " + k_srv_key));
   CHECK(contains(plan.out, "+ server certificate " + k_srv_crt + ": does not exist"));
   CHECK(contains(plan.out, "new: O=Example, CN=broker-1.example.test [DNS:broker-1.example.test, IP:127.0.0.1]"));
-  CHECK(contains(plan.out, "Warning: the CA key is not at hand (environment variable MQTT_CA_KEY is not set): "
+  CHECK(contains(plan.err, "Warning: the CA key is not at hand (environment variable MQTT_CA_KEY is not set): "
                            "apply cannot issue server_certificate until it is given"));
 
   const std::string message = t.spec_path() +
@@ -221,6 +221,16 @@ TEST_CASE("fleet CA: the given CA certificate must exist and be one CA certifica
   SECTION("not a certificate") {
     write_file(t.ca(), "garbage\n", 0644);
     check_rejected(t, {}, with_key, "tls.ca.cert: " + t.ca() + " is not a certificate (");
+  }
+  SECTION("a CA that may not sign certificates (keyUsage without keyCertSign)") {
+    TempDir dir;
+    auto r = openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                      dir / "k.pem", "-subj", "/CN=No Sign CA", "-days", "30", "-addext",
+                      "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,digitalSignature", "-out",
+                      t.ca()});
+    REQUIRE(r.exit_code == 0);
+    check_rejected(t, {"--plan"}, {},
+                   "tls.ca.cert: " + t.ca() + " may not sign certificates (its keyUsage lacks keyCertSign)");
   }
   SECTION("a bundle: not yet") {
     FleetCa other("/CN=Other CA");
@@ -318,7 +328,7 @@ TEST_CASE("fleet CA: the key from a file on the host (encrypted) is read, never 
   const std::string later = iso_time(unix_now() + 820 * 86400);
   auto late = t.run({"--plan", "--now", later});
   CHECK(late.exit_code == 2);
-  CHECK(contains(late.out, "the CA key is not at hand (" + key_file + " does not exist)"));
+  CHECK(contains(late.err, "the CA key is not at hand (" + key_file + " does not exist)"));
   check_rejected(t, {"--now", later}, {{"MQTT_CA_PASSPHRASE", k_passphrase}},
                  "tls.ca.key: " + t.host(key_file) + " does not exist: it holds the CA key, needed to issue "
                  "server_certificate " + k_srv_crt + "; nothing was written");
@@ -364,7 +374,7 @@ TEST_CASE("fleet CA: an expiring given CA is a warning naming its date, and stay
   INFO(describe(plan));
   CHECK(plan.exit_code == 0);  // a warning does not change the exit status
   const std::string date = iso_time(cert_not_after(t.ca())).substr(0, 10);
-  CHECK(contains(plan.out, "Warning: the given CA certificate " + k_ca_crt + " expires " + date +
+  CHECK(contains(plan.err, "Warning: the given CA certificate " + k_ca_crt + " expires " + date +
                                ", inside renew_before_days 90 (managed: false): renew it where it was made and "
                                "copy it to every broker"));
   const json j = json::parse(t.run({"--plan", "--json"}).out);
