@@ -21,14 +21,13 @@ void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
       waiting += (waiting.empty() ? "" : ", ") + change.name + " " + change.path;
     }
   }
-  const observe::CaKey* key = secrets.ca_key ? &*secrets.ca_key : nullptr;
-  if (waiting.empty() || (key != nullptr && key->usable())) return;
-  const std::string missing =
-      key == nullptr ? "the spec names no CA key"
-      : key->origin == observe::CaKeyOrigin::environment
-          ? "environment variable " + key->name + " is not set or empty"
-          : key->source(root) + " does not exist";
-  spec::throw_located(spec, spec.tls->ca.mark, key != nullptr ? key->field : "tls.ca",
+  if (waiting.empty() || (secrets.ca_key && secrets.ca_key->usable())) return;
+  if (!secrets.ca_key) throw Error("internal error: the CA key's source was not resolved");
+  const observe::CaKey& key = *secrets.ca_key;
+  const std::string missing = key.origin == observe::CaKeyOrigin::environment
+                                  ? "environment variable " + key.name + " is not set or empty"
+                                  : key.source(root) + " does not exist";
+  spec::throw_located(spec, spec.tls->ca.mark, key.field,
                       missing + ": it holds the CA key, needed to issue " + waiting +
                           "; nothing was written");
 }

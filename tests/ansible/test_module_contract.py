@@ -170,6 +170,23 @@ class ModuleContractTest(unittest.TestCase):
         self.assertEqual(result["rc"], 1)
         self.assertEqual(result["diagnostics"][0]["field"], "tls.ca.key_env")
 
+    def test_an_apply_that_stopped_part_way_fails_and_says_what_it_wrote(self):
+        applied = {"done": ["created server key /etc/mosquitto/certs/server.key"], "warnings": [],
+                   "reloaded": False, "restarted": False}
+        stopped = json.loads(report(changed=True, applied=applied))
+        stopped.update({"failed": True, "error": {"message": "/etc/mosquitto/certs/server.crt: cannot write: "
+                                                             "No space left on device", "diagnostics": []}})
+        result = self.run_module({"spec": self.spec}, rc=1, stdout=json.dumps(stopped))
+        self.assertTrue(result["failed"])
+        self.assertTrue(result["changed"])
+        self.assertEqual(result["applied"], applied)
+        self.assertEqual(result["msg"], "/etc/mosquitto/certs/server.crt: cannot write: No space left on device")
+        refused = self.run_module({"spec": self.spec}, rc=1, stdout=json.dumps(
+            {"format_version": "1.0", "changed": False, "failed": True,
+             "error": {"message": "x", "diagnostics": []}}))
+        self.assertFalse(refused["changed"])
+        self.assertNotIn("applied", refused)
+
     def test_output_that_is_not_the_json_report_fails_with_the_tools_stderr(self):
         result = self.run_module({"spec": self.spec}, rc=1, stdout="", stderr="mosq-reconcile: error: boom\n")
         self.assertTrue(result["failed"])

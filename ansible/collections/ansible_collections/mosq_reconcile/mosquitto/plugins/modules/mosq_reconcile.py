@@ -292,8 +292,13 @@ def run(module, spec_path, spec_label):
         diagnostics = error.get("diagnostics", [])
         for d in diagnostics:
             d["file"] = named(d.get("file", ""))
-        module.fail_json(msg=named(error.get("message", "mosq-reconcile failed (exit %d)" % rc)),
-                         diagnostics=diagnostics, rc=rc)
+        failure = dict(msg=named(error.get("message", "mosq-reconcile failed (exit %d)" % rc)),
+                       diagnostics=diagnostics, rc=rc,
+                       # An apply that stopped part way says what it wrote before.
+                       changed=bool(report.get("changed")) and not module.check_mode)
+        if report.get("applied"):
+            failure["applied"] = report["applied"]
+        module.fail_json(**failure)
     if rc not in (0, 2) or (rc == 2 and not module.check_mode):
         module.fail_json(msg="mosq-reconcile exited %d unexpectedly" % rc, rc=rc, stderr=named(err))
 
