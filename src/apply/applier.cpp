@@ -140,6 +140,7 @@ plan::Plan written_part(const plan::Plan& plan, std::size_t written) {
 ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
                        const observe::ResolvedSecrets& secrets, FileSystem& fs, Host& host, const Root& root,
                        const observe::EnvLookup& env, std::int64_t now) {
+  check_can_issue(plan, spec, secrets, root);  // throws before anything is written
   ApplyReport report;
   try {
     write_changes(plan, spec, secrets, fs, root, now, report);

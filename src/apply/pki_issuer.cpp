@@ -4,9 +4,34 @@
 #include <ctime>
 
 #include "observe/read_limits.h"
+#include "spec/loader.h"
 #include "util/error.h"
 
 namespace mosq::apply {
+
+void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
+                     const observe::ResolvedSecrets& secrets, const Root& root) {
+  if (!spec.tls) return;
+  std::string waiting;
+  for (const plan::Change& change : plan.changes) {
+    if (!change.content_changes) continue;
+    if (change.kind == plan::ResourceKind::ca_key) return;  // made this run
+    if (change.kind == plan::ResourceKind::ca_certificate ||
+        change.kind == plan::ResourceKind::server_certificate ||
+        change.kind == plan::ResourceKind::client_certificate) {
+      waiting += (waiting.empty() ? "" : ", ") + change.name + " " + change.path;
+    }
+  }
+  if (waiting.empty() || (secrets.ca_key && secrets.ca_key->usable())) return;
+  if (!secrets.ca_key) throw Error("internal error: the CA key's source was not resolved");
+  const observe::CaKey& key = *secrets.ca_key;
+  const std::string missing = key.origin == observe::CaKeyOrigin::environment
+                                  ? "environment variable " + key.name + " is not set or empty"
+                                  : key.source(root) + " does not exist";
+  spec::throw_located(spec, spec.tls->ca.mark, key.field,
+                      missing + ": it holds the CA key, needed to issue " + waiting +
+                          "; nothing was written");
+}
 
 PkiIssuer::PkiIssuer(const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
                      FileSystem& fs, const Root& root, std::int64_t now)
@@ -31,8 +56,7 @@ const Secret* PkiIssuer::ca_passphrase() const {
   return m_secrets.ca_passphrase ? &*m_secrets.ca_passphrase : nullptr;
 }
 
-const crypto::PrivateKey& PkiIssuer::key_for(const std::string& key_path,
-                                             const Secret* passphrase) {
+const crypto::PrivateKey& PkiIssuer::key_for(const std::string& key_path) {
   auto it = m_keys.find(key_path);
   if (it != m_keys.end()) return it->second;
   const HostPath key_file = m_root.host_path(key_path);
@@ -40,11 +64,17 @@ const crypto::PrivateKey& PkiIssuer::key_for(const std::string& key_path,
   ReadResult read = m_fs.read(key_file, observe::k_max_pem_bytes, LastLink::not_followed);
   if (read.status != ReadStatus::ok) throw Error(host + ": cannot read the key: " + read.error);
   Secret pem(std::move(read.content));
-  crypto::KeyLoadResult loaded = crypto::load_private_key(pem, passphrase);
+  crypto::KeyLoadResult loaded = crypto::load_private_key(pem, nullptr);
   if (loaded.status != crypto::KeyLoadStatus::ok || !loaded.key) {
     throw Error(host + ": cannot load the key (" + loaded.detail + ")");
   }
   return m_keys.emplace(key_path, std::move(*loaded.key)).first->second;
+}
+
+const crypto::PrivateKey& PkiIssuer::ca_key() const {
+  if (m_new_ca_key) return *m_new_ca_key;
+  if (m_secrets.ca_key && m_secrets.ca_key->usable()) return *m_secrets.ca_key->loaded.key;
+  throw Error("internal error: no CA key to sign with");  // check_can_issue() said so first
 }
 
 const crypto::Certificate& PkiIssuer::ca_certificate() {
@@ -61,22 +91,19 @@ const crypto::Certificate& PkiIssuer::ca_certificate() {
 
 void PkiIssuer::write(const plan::Change& change) {
   const spec::CertificateSpec& wanted = spec_for(change);
-  const bool is_ca = change.kind == plan::ResourceKind::ca_key ||
-                     change.kind == plan::ResourceKind::ca_certificate;
-  const Secret* passphrase = is_ca ? ca_passphrase() : nullptr;
-  const bool is_key = change.kind == plan::ResourceKind::ca_key ||
-                      change.kind == plan::ResourceKind::server_key ||
-                      change.kind == plan::ResourceKind::client_key;
-  if (is_key) {
-    const crypto::PrivateKey* key = nullptr;
-    if (change.action == plan::Action::update) {
-      key = &key_for(wanted.key_path, passphrase);  // same key, re-encrypted
-    } else {
-      auto made = m_keys.insert_or_assign(wanted.key_path,
-                                          crypto::PrivateKey::generate(wanted.key_type));
-      key = &made.first->second;
+  if (change.kind == plan::ResourceKind::ca_key) {
+    if (change.action != plan::Action::update) {  // else the same key, re-encrypted
+      m_new_ca_key = crypto::PrivateKey::generate(wanted.key_type);
     }
-    Secret pem = key->to_pem(passphrase);
+    Secret pem = ca_key().to_pem(ca_passphrase());
+    m_fs.write_atomic(m_root.host_path(wanted.key_path), pem.reveal(), change.policy);
+    return;
+  }
+  if (change.kind == plan::ResourceKind::server_key ||
+      change.kind == plan::ResourceKind::client_key) {
+    auto made =
+        m_keys.insert_or_assign(wanted.key_path, crypto::PrivateKey::generate(wanted.key_type));
+    Secret pem = made.first->second.to_pem(nullptr);
     m_fs.write_atomic(m_root.host_path(wanted.key_path), pem.reveal(), change.policy);
     return;
   }
@@ -88,19 +115,18 @@ void PkiIssuer::write(const plan::Change& change) {
   // --now in the future: valid from today all the same, so the broker can
   // serve it now; notAfter still counts from --now, so the run converges.
   request.valid_from = std::min<std::int64_t>(m_now, std::time(nullptr));
-  const crypto::PrivateKey& subject_key = key_for(wanted.key_path, passphrase);
   if (change.kind == plan::ResourceKind::ca_certificate) {
     request.profile = crypto::CertificateProfile::ca;
-    m_ca_cert = crypto::issue_certificate(request, subject_key, nullptr, subject_key);
+    m_ca_cert = crypto::issue_certificate(request, ca_key(), nullptr, ca_key());
     m_fs.write_atomic(m_root.host_path(wanted.cert_path), m_ca_cert->to_pem(), change.policy);
     return;
   }
   request.profile = change.kind == plan::ResourceKind::server_certificate
                         ? crypto::CertificateProfile::server
                         : crypto::CertificateProfile::client;
-  const crypto::Certificate& ca_cert = ca_certificate();
-  const crypto::PrivateKey& ca_key = key_for(m_spec.tls->ca.key_path, ca_passphrase());
-  crypto::Certificate cert = crypto::issue_certificate(request, subject_key, &ca_cert, ca_key);
+  const crypto::PrivateKey& subject_key = key_for(wanted.key_path);
+  crypto::Certificate cert =
+      crypto::issue_certificate(request, subject_key, &ca_certificate(), ca_key());
   m_fs.write_atomic(m_root.host_path(wanted.cert_path), cert.to_pem(), change.policy);
 }
 

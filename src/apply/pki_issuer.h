@@ -1,5 +1,6 @@
 // Makes the keys and certificates a plan asks for, keeping what it made in
-// this run so children are signed by new parents.
+// this run so children are signed by new parents. The CA key that signs is
+// the one resolved with the secrets (observe/ca_key.h), or one made here.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,12 @@
 
 namespace mosq::apply {
 
+// Throws a located Error, to be called before anything is written, when the
+// plan issues a certificate and no CA key can sign it (a given CA's key_env
+// not set, its key file missing).
+void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
+                     const observe::ResolvedSecrets& secrets, const Root& root);
+
 class PkiIssuer {
  public:
   PkiIssuer(const spec::Spec& spec, const observe::ResolvedSecrets& secrets, FileSystem& fs,
@@ -27,7 +34,10 @@ class PkiIssuer {
 
  private:
   const spec::CertificateSpec& spec_for(const plan::Change& change) const;
-  const crypto::PrivateKey& key_for(const std::string& key_path, const Secret* passphrase);
+  // A server or client key: made this run, else read from its file.
+  const crypto::PrivateKey& key_for(const std::string& key_path);
+  // Made this run, else the one resolved with the secrets (file or environment).
+  const crypto::PrivateKey& ca_key() const;
   const crypto::Certificate& ca_certificate();
   const Secret* ca_passphrase() const;
 
@@ -37,6 +47,7 @@ class PkiIssuer {
   const Root& m_root;
   std::int64_t m_now;
   std::map<std::string, crypto::PrivateKey> m_keys;  // by spec path, made or loaded this run
+  std::optional<crypto::PrivateKey> m_new_ca_key;    // a CA key made this run
   std::optional<crypto::Certificate> m_ca_cert;
 };
 

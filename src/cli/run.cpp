@@ -148,15 +148,15 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
   }
   const std::int64_t now = clock_now(options, host);
   const Root root = make_root(options, fs);
-  const observe::ResolvedSecrets secrets = observe::resolve_secrets(spec, fs, root, env);
-
   // Apply holds a whole-host lock (flock on the root directory) from
-  // observing to the last write, so cron and Ansible never interleave.
+  // reading the secrets (the CA key file among them) to the last write, so
+  // cron and Ansible never interleave.
   std::unique_ptr<FileLock> lock;
   if (!options.plan) {
     if (!options.state_dir.empty()) fs.create_directories(root.apply_lock(), 0755);
     lock = fs.lock(root.apply_lock(), std::chrono::seconds(options.lock_timeout_seconds));
   }
+  const observe::ResolvedSecrets secrets = observe::resolve_secrets(spec, fs, root, env);
 
   const observe::Observed observed = observe::observe(spec, secrets, fs, host, root);
   const plan::Plan plan = plan::make_plan(spec, observed, now);
@@ -165,7 +165,10 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
   nlohmann::json json;
   if (options.json) {
     json = render::render_json(plan);
-    if (options.diff) json["diff"] = render::render_diff(plan, observed);
+    if (options.diff) {
+      json["diff"] = render::render_diff(plan, observed);
+      json["file_diffs"] = render::render_json_file_diffs(render::file_diffs(plan, observed));
+    }
   } else {
     if (options.quiet) {
       for (const auto& line : render::change_lines(plan)) output.out << line << "\n";

@@ -177,6 +177,19 @@ Certificate::Certificate(X509Ptr cert) : m_cert(std::move(cert)) {
   }
 }
 
+std::size_t count_pem_certificates(const std::string& pem) {
+  ErrorQueueGuard guard;
+  if (pem.empty() || pem.size() > static_cast<std::size_t>(INT_MAX)) {
+    return 0;
+  }
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::size_t count = 0;
+  while (bio && X509Ptr(PEM_read_bio_X509(bio.get(), nullptr, refuse_passphrase, nullptr))) {
+    ++count;
+  }
+  return count;
+}
+
 std::optional<Certificate> Certificate::parse_pem(const std::string& pem, std::string* why) {
   ErrorQueueGuard guard;
   const auto fail = [why](std::string message) -> std::optional<Certificate> {

@@ -65,6 +65,10 @@ class Certificate {
   X509Ptr m_cert;
 };
 
+// How many certificates a PEM text holds, up to the first that does not
+// parse (a CA bundle holds several; parse_pem reads the first).
+std::size_t count_pem_certificates(const std::string& pem);
+
 // A v3 certificate with a random positive 128-bit serial and the extensions
 // of its profile:
 //   ca:     basicConstraints critical CA:TRUE pathlen:0; keyUsage critical

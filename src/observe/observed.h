@@ -73,10 +73,16 @@ struct ObservedCertificate {
   // The file holds more than the certificate as the tool writes it (a
   // second certificate appended: an extra trust anchor, or other text).
   bool extra_content = false;
+  // Certificates in the file: a CA bundle (rollover overlap) holds several;
+  // the facts are the first one's.
+  std::size_t certificates_in_file = 0;
 };
 
 struct ObservedPki {
-  ObservedKey ca_key;
+  ObservedKey ca_key;  // the file of a managed CA's key; empty for a given CA (managed: false)
+  // A CA key that signs is at hand (from its file or the environment). A
+  // given CA's may not be: then nothing can be issued, only planned.
+  bool ca_key_available = false;
   ObservedCertificate ca_cert;
   ObservedKey server_key;
   ObservedCertificate server_cert;

@@ -1,5 +1,7 @@
 #include "observe/pki.h"
 
+#include "observe/given_ca.h"
+#include "observe/key_file.h"
 #include "observe/observe.h"
 #include "observe/read_limits.h"
 #include "spec/loader.h"
@@ -8,40 +10,13 @@
 namespace mosq::observe {
 namespace {
 
-// The loaded key stays here, beside its observation, for the checks that
-// need it (does the certificate match it?); it never leaves observe.
-struct LoadedKey {
-  ObservedKey observed;
-  std::optional<crypto::PrivateKey> key;
-};
-
-LoadedKey observe_key(const FileSystem& fs, const Root& root, const std::string& path,
-                      const Secret* passphrase) {
-  LoadedKey loaded;
-  std::string content;
-  loaded.observed.file = observe_file(fs, root, path, k_max_pem_bytes, &content);
-  if (!loaded.observed.file.exists()) return loaded;
-  Secret pem(std::move(content));
-  crypto::KeyLoadResult result = crypto::load_private_key(pem, passphrase);
-  loaded.observed.status = result.status;
-  loaded.observed.encrypted = result.encrypted;
-  loaded.observed.detail = result.detail;
-  if (result.key) {
-    loaded.observed.type = result.key->type();
-    loaded.observed.description = result.key->describe();
-    loaded.observed.fingerprint = result.key->public_key_fingerprint();
-    loaded.key = std::move(result.key);
-  }
-  return loaded;
-}
-
 struct LoadedCertificate {
   ObservedCertificate observed;
   std::optional<crypto::Certificate> cert;
 };
 
 LoadedCertificate observe_certificate(const FileSystem& fs, const Root& root,
-                                      const std::string& path, const LoadedKey& key) {
+                                      const std::string& path, const crypto::PrivateKey* key) {
   LoadedCertificate loaded;
   std::string content;
   loaded.observed.file = observe_file(fs, root, path, k_max_pem_bytes, &content);
@@ -50,12 +25,20 @@ LoadedCertificate observe_certificate(const FileSystem& fs, const Root& root,
   if (!loaded.cert) return loaded;
   loaded.observed.parsed = true;
   loaded.observed.extra_content = content != loaded.cert->to_pem();
+  loaded.observed.certificates_in_file = crypto::count_pem_certificates(content);
   loaded.observed.facts = loaded.cert->facts();
-  loaded.observed.matches_key = key.key && loaded.cert->matches_key(*key.key);
+  loaded.observed.matches_key = key != nullptr && loaded.cert->matches_key(*key);
   return loaded;
 }
 
-void check_ca_key_opens(const spec::Spec& spec, const Root& root, const ObservedKey& key) {
+const crypto::PrivateKey* key_of(const LoadedKey& loaded) {
+  return loaded.key ? &*loaded.key : nullptr;
+}
+
+// A managed CA's key file: a corrupt one is replaced (flagged as breaking
+// trust), unless it may be an encrypted key we failed to open.
+void check_ca_key_opens(const spec::Spec& spec, const Root& root, const CaKey& ca_key) {
+  const ObservedKey& key = ca_key.loaded.observed;
   if (!key.file.exists()) return;
   const std::string path = root.host_path(key.file.path).str();
   const auto& var = spec.tls->ca.passphrase_env;
@@ -88,29 +71,37 @@ void check_ca_key_opens(const spec::Spec& spec, const Root& root, const Observed
 ObservedPki observe_pki(const spec::Spec& spec, const ResolvedSecrets& secrets,
                         const FileSystem& fs, const Root& root) {
   const spec::Tls& tls = *spec.tls;
-  ObservedPki pki;
-  const Secret* passphrase = secrets.ca_passphrase ? &*secrets.ca_passphrase : nullptr;
-  LoadedKey ca_key = observe_key(fs, root, tls.ca.key_path, passphrase);
-  check_ca_key_opens(spec, root, ca_key.observed);
-  LoadedCertificate ca_cert = observe_certificate(fs, root, tls.ca.cert_path, ca_key);
+  if (!secrets.ca_key) {
+    throw Error("internal error: the CA key's source was not resolved");
+  }
+  // Loaded once, with the secrets: from its file or the environment.
+  const CaKey& ca_key = *secrets.ca_key;
+  if (tls.ca.managed) check_ca_key_opens(spec, root, ca_key);
+  LoadedCertificate ca_cert =
+      observe_certificate(fs, root, tls.ca.cert_path, key_of(ca_key.loaded));
   ca_cert.observed.signed_by_ca = ca_cert.cert && ca_cert.cert->signed_by(*ca_cert.cert);
+  if (!tls.ca.managed) check_given_ca(spec, root, ca_cert.observed, ca_key);
 
   auto signed_by_ca = [&](const LoadedCertificate& leaf) {
     return leaf.cert && ca_cert.cert && leaf.cert->signed_by(*ca_cert.cert);
   };
 
+  ObservedPki pki;
   LoadedKey server_key = observe_key(fs, root, tls.server.key_path, nullptr);
-  LoadedCertificate server_cert = observe_certificate(fs, root, tls.server.cert_path, server_key);
+  LoadedCertificate server_cert =
+      observe_certificate(fs, root, tls.server.cert_path, key_of(server_key));
   server_cert.observed.signed_by_ca = signed_by_ca(server_cert);
 
   for (const spec::ClientCertificateSpec& client : tls.clients) {
     LoadedKey key = observe_key(fs, root, client.certificate.key_path, nullptr);
-    LoadedCertificate cert = observe_certificate(fs, root, client.certificate.cert_path, key);
+    LoadedCertificate cert =
+        observe_certificate(fs, root, client.certificate.cert_path, key_of(key));
     cert.observed.signed_by_ca = signed_by_ca(cert);
     pki.client_keys[client.name] = std::move(key.observed);
     pki.client_certs[client.name] = std::move(cert.observed);
   }
-  pki.ca_key = std::move(ca_key.observed);
+  if (tls.ca.managed) pki.ca_key = ca_key.loaded.observed;
+  pki.ca_key_available = ca_key.usable();
   pki.ca_cert = std::move(ca_cert.observed);
   pki.server_key = std::move(server_key.observed);
   pki.server_cert = std::move(server_cert.observed);

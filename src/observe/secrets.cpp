@@ -69,13 +69,18 @@ ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, co
   if (spec.tls && spec.tls->ca.passphrase_env) {
     const std::string& var = *spec.tls->ca.passphrase_env;
     auto value = env(var);
-    if (!value || value->empty()) {
+    if (value && !value->empty()) {
+      secrets.ca_passphrase = Secret(std::move(*value));
+    } else if (spec.tls->ca.managed) {
+      // A given CA's key may be absent on a run that issues nothing (cron,
+      // --plan): observe asks for its passphrase only when the key is there.
       spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
                           "environment variable " + var + (value ? " is empty" : " is not set") +
                               " (it holds the CA key's passphrase)");
     }
-    secrets.ca_passphrase = Secret(std::move(*value));
   }
+  secrets.ca_key = resolve_ca_key(spec, fs, root, env,
+                                  secrets.ca_passphrase ? &*secrets.ca_passphrase : nullptr);
   return secrets;
 }
 

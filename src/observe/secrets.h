@@ -2,11 +2,12 @@
 // spec names (environment variables, files), and held as Secret.
 #pragma once
 
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 
+#include "observe/ca_key.h"
+#include "observe/env_lookup.h"
 #include "spec/spec.h"
 #include "util/file_system.h"
 #include "util/root.h"
@@ -14,14 +15,10 @@
 
 namespace mosq::observe {
 
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
-
-// getenv().
-EnvLookup process_environment();
-
 struct ResolvedSecrets {
   std::map<std::string, Secret> passwords;  // user -> password, env and file sources
   std::optional<Secret> ca_passphrase;      // when tls.ca.passphrase_env is set
+  std::optional<CaKey> ca_key;              // when the spec has tls: (see ca_key.h)
 };
 
 // Throws Error naming the spec location, the field and the variable or file

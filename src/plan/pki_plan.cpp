@@ -1,9 +1,11 @@
 #include "plan/pki_plan.h"
 
 #include <ctime>
+#include <optional>
 
 #include "crypto/subject_alt_name.h"
 #include "plan/file_policy.h"
+#include "plan/given_ca_plan.h"
 
 namespace mosq::plan {
 namespace {
@@ -50,11 +52,6 @@ Change plan_key(ResourceKind kind, const std::string& name, const spec::Certific
   }
   settle(change, action, key.file, observed.ownership);
   return change;
-}
-
-CertificateSummary summarize(const crypto::CertificateFacts& facts) {
-  return {crypto::format_name(facts.subject), facts.subject_alt_names, facts.not_after,
-          facts.serial_hex, facts.key_description};
 }
 
 CertificateSummary desired_summary(const spec::CertificateSpec& wanted, std::int64_t now) {
@@ -156,6 +153,11 @@ Change plan_certificate(const CertContext& c, const observe::Observed& observed,
 
 }  // namespace
 
+CertificateSummary summarize(const crypto::CertificateFacts& facts) {
+  return {crypto::format_name(facts.subject), facts.subject_alt_names, facts.not_after,
+          facts.serial_hex, facts.key_description};
+}
+
 std::string format_date(std::int64_t unix_seconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
@@ -172,46 +174,54 @@ std::vector<Change> plan_pki(const spec::Spec& spec, const observe::Observed& ob
   const spec::Tls& tls = *spec.tls;
   const observe::ObservedPki& pki = *observed.pki;
 
-  Change ca_key = plan_key(ResourceKind::ca_key, "ca_key", tls.ca, pki.ca_key, observed,
-                           tls.ca.passphrase_env.has_value());
-  Change ca_cert = plan_certificate(
-      {ResourceKind::ca_certificate, "ca_certificate", tls.ca, pki.ca_cert, ca_key, nullptr,
-       nullptr},
-      observed, now);
-  // Clients keep verifying a renewed CA (same key, same subject); anything
-  // else replaces the anchor they trust.
-  if (pki.ca_cert.parsed && ca_cert.content_changes &&
-      (is_new(ca_key) || !pki.ca_cert.matches_key ||
-       !crypto::same_name(pki.ca_cert.facts.subject, tls.ca.subject))) {
-    ca_cert.breaks_trust = true;
-    ca_key.breaks_trust = is_new(ca_key);
-  }
-  const bool verifies_clients = [&] {
-    for (const auto& l : spec.listeners) {
-      if (l.tls && l.require_certificate) return true;
+  // A given CA (managed: false) has no key here and its certificate is
+  // never changed: its leaves are checked against it all the same.
+  std::optional<Change> ca_key;
+  if (tls.ca.managed) {
+    ca_key = plan_key(ResourceKind::ca_key, "ca_key", tls.ca, pki.ca_key, observed,
+                      tls.ca.passphrase_env.has_value());
+    Change ca_cert = plan_certificate(
+        {ResourceKind::ca_certificate, "ca_certificate", tls.ca, pki.ca_cert, *ca_key, nullptr,
+         nullptr},
+        observed, now);
+    // Clients keep verifying a renewed CA (same key, same subject); anything
+    // else replaces the anchor they trust.
+    if (pki.ca_cert.parsed && ca_cert.content_changes &&
+        (is_new(*ca_key) || !pki.ca_cert.matches_key ||
+         !crypto::same_name(pki.ca_cert.facts.subject, tls.ca.subject))) {
+      ca_cert.breaks_trust = true;
+      ca_key->breaks_trust = is_new(*ca_key);
     }
-    return false;
-  }();
-  if (verifies_clients) ca_cert.effect = BrokerEffect::restart;
+    const bool verifies_clients = [&] {
+      for (const auto& l : spec.listeners) {
+        if (l.tls && l.require_certificate) return true;
+      }
+      return false;
+    }();
+    if (verifies_clients) ca_cert.effect = BrokerEffect::restart;
+    changes.push_back(*ca_key);
+    changes.push_back(std::move(ca_cert));
+  } else {
+    changes.push_back(plan_given_ca_certificate(pki.ca_cert, now));
+  }
+  const Change* ca_key_change = ca_key ? &*ca_key : nullptr;
 
   Change server_key = plan_key(ResourceKind::server_key, "server_key", tls.server, pki.server_key,
                                observed, false);
-  Change server_cert = plan_certificate({ResourceKind::server_certificate, "server_certificate",
-                                         tls.server, pki.server_cert, server_key, &ca_key, &tls.ca},
-                                        observed, now);
-  changes.push_back(std::move(ca_key));
-  changes.push_back(std::move(ca_cert));
+  Change server_cert =
+      plan_certificate({ResourceKind::server_certificate, "server_certificate", tls.server,
+                        pki.server_cert, server_key, ca_key_change, &tls.ca},
+                       observed, now);
   changes.push_back(std::move(server_key));
   changes.push_back(std::move(server_cert));
 
-  const Change ca_key_ref = changes.front();  // a copy: changes grows below
   for (const spec::ClientCertificateSpec& client : tls.clients) {
     const std::string suffix = "[" + client.name + "]";
     Change key = plan_key(ResourceKind::client_key, "client_key" + suffix, client.certificate,
                           pki.client_keys.at(client.name), observed, false);
     Change cert = plan_certificate(
         {ResourceKind::client_certificate, "client_certificate" + suffix, client.certificate,
-         pki.client_certs.at(client.name), key, &ca_key_ref, &tls.ca},
+         pki.client_certs.at(client.name), key, ca_key_change, &tls.ca},
         observed, now);
     changes.push_back(std::move(key));
     changes.push_back(std::move(cert));

@@ -75,6 +75,9 @@ struct Change {
   std::optional<std::int64_t> days_left;  // as of --now, for monitoring
   // keys / certificates: the CA stops being the one clients trust
   bool breaks_trust = false;
+  // false: a given CA certificate (tls.ca.managed: false), observed and
+  // shown, never changed
+  bool managed = true;
   // key: the key type to generate; cert: the CA whose key signs it
   std::string key_type;
   bool key_type_default = false;  // the spec gave no key_type: the default applies

@@ -6,6 +6,7 @@
 
 #include "broker/config_render.h"
 #include "plan/file_policy.h"
+#include "plan/given_ca_plan.h"
 #include "plan/password_file_plan.h"
 #include "plan/pki_plan.h"
 
@@ -149,6 +150,9 @@ Plan make_plan(const spec::Spec& spec, const observe::Observed& observed, std::i
   std::vector<std::string> listener_reasons;
   plan.changes.push_back(plan_config(spec, observed, listener_reasons));
   add_warnings(spec, observed, plan);
+  for (auto& warning : given_ca_warnings(spec, observed, plan.changes, now)) {
+    plan.warnings.push_back(std::move(warning));
+  }
 
   // What the running broker must do. A broker known not to run needs
   // nothing: it reads everything when it starts.

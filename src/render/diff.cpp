@@ -24,13 +24,13 @@ std::string redact_password_file(const std::string& content) {
   return out;
 }
 
-std::string render_diff(const plan::Plan& plan, const observe::Observed& observed) {
-  std::string out;
+std::vector<FileDiff> file_diffs(const plan::Plan& plan, const observe::Observed& observed) {
+  std::vector<FileDiff> diffs;
   for (const plan::Change& change : plan.changes) {
     if (!change.content_changes) continue;
     if (change.kind == plan::ResourceKind::broker_config && change.desired_content) {
-      out += unified_diff(change.current_content.value_or(""), *change.desired_content,
-                          change.current_content ? change.path : "/dev/null", change.path);
+      diffs.push_back({change.path, change.current_content.has_value(),
+                       change.current_content.value_or(""), *change.desired_content});
     } else if (change.kind == plan::ResourceKind::password_file) {
       broker::PasswordFileContent redacted = observed.password_file.content;
       std::string before;
@@ -44,10 +44,17 @@ std::string render_diff(const plan::Plan& plan, const observe::Observed& observe
       std::string after = plan::next_password_file(
           redacted, change,
           [](const std::string& user) { return user + ":(sensitive value, new)"; });
-      out += unified_diff(before, after,
-                          observed.password_file.file.exists() ? change.path : "/dev/null",
-                          change.path);
+      diffs.push_back({change.path, observed.password_file.file.exists(), std::move(before),
+                       std::move(after)});
     }
+  }
+  return diffs;
+}
+
+std::string render_diff(const plan::Plan& plan, const observe::Observed& observed) {
+  std::string out;
+  for (const FileDiff& diff : file_diffs(plan, observed)) {
+    out += unified_diff(diff.before, diff.after, diff.exists ? diff.path : "/dev/null", diff.path);
   }
   return out;
 }

@@ -80,6 +80,7 @@ nlohmann::json change_json(const plan::Change& c) {
   if (!c.key_type.empty()) j["key_type"] = c.key_type;
   if (c.key_type_default) j["key_type_default"] = true;
   if (c.breaks_trust) j["breaks_trust"] = true;
+  if (!c.managed) j["managed"] = false;
   return j;
 }
 
@@ -94,6 +95,14 @@ nlohmann::json json_actions(plan::Action action) {
     case plan::Action::remove: return {"delete"};
   }
   return {"no-op"};
+}
+
+nlohmann::json render_json_file_diffs(const std::vector<FileDiff>& diffs) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const FileDiff& d : diffs) {
+    out.push_back({{"path", d.path}, {"exists", d.exists}, {"before", d.before}, {"after", d.after}});
+  }
+  return out;
 }
 
 nlohmann::json render_json(const plan::Plan& plan) {
@@ -123,6 +132,7 @@ nlohmann::json render_json(const plan::Plan& plan) {
         if (!shown->serial.empty()) cert["serial"] = shown->serial;
       }
       cert["exists"] = c.before.has_value();
+      cert["managed"] = c.managed;
       if (c.days_left) cert["days_left"] = *c.days_left;
       certificates.push_back(cert);
     }

@@ -114,7 +114,9 @@ void check_issued_subject(const CertificateSpec& certificate, const CertificateS
 }
 
 void check_tls(const Tls& tls, YamlReader& reader) {
-  check_certificate(tls.ca, "tls.ca", reader);
+  if (tls.ca.managed) {
+    check_certificate(tls.ca, "tls.ca", reader);  // a given CA is never issued here
+  }
   check_certificate(tls.server, "tls.server", reader);
   check_issued_subject(tls.server, tls.ca, "tls.server", reader);
 

@@ -83,6 +83,13 @@ struct CertificateSpec {
   // or a CA certificate under another key or subject) without
   // --allow-trust-break.
   bool allow_replace = false;
+  // CA only. managed: false is a CA made elsewhere (one CA for a fleet):
+  // its certificate is given (copied by Ansible), never created, renewed
+  // or replaced here, and subject/validity_days/key_type are not set; its
+  // key signs from key_env (the PEM text, never written to disk) or from
+  // key_path. key_path is empty when the key comes from key_env.
+  bool managed = true;
+  std::optional<std::string> key_env;
   Mark mark;
 };
 

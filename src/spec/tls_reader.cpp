@@ -1,6 +1,7 @@
 #include <set>
 
 #include "crypto/subject_alt_name.h"
+#include "spec/ca_source.h"
 #include "spec/section_readers.h"
 #include "spec/value_text.h"
 #include "util/root.h"
@@ -19,6 +20,7 @@ struct CertificateProfile {
   bool has_subject_alt_names = false;
   bool needs_subject_alt_names = false;
   bool may_have_passphrase = false;
+  bool given = false;  // a CA made elsewhere (managed: false): no subject, no default key file
   crypto::DistinguishedName default_subject;  // empty: subject is required
 };
 
@@ -201,8 +203,10 @@ CertificateSpec read_certificate(YamlReader& reader, const MappingReader& fields
     key_file = reader.text(*key).value_or(key_file);
   }
   spec.cert_path = resolve_file(dir, cert_file);
-  spec.key_path = resolve_file(dir, key_file);
-  if (profile.default_subject.empty()) {
+  spec.key_path = profile.given && !fields.optional("key") ? "" : resolve_file(dir, key_file);
+  if (profile.given) {
+    // Its subject is the certificate's (a subject given here is refused).
+  } else if (profile.default_subject.empty()) {
     if (const auto subject = fields.required("subject")) {
       spec.subject = read_subject(reader, *subject);
     }
@@ -279,6 +283,17 @@ CertificateSpec read_certificate_entry(YamlReader& reader, const Located& at, co
   return read_certificate(reader, fields, dir, profile);
 }
 
+CertificateSpec read_ca(YamlReader& reader, const Located& at, const std::string& dir) {
+  CertificateProfile profile = ca_profile();
+  const MappingReader fields(reader, at, certificate_fields(profile, {"managed", "key_env"}));
+  const CaSource source = read_ca_source(reader, fields);
+  profile.given = !source.managed;
+  CertificateSpec ca = read_certificate(reader, fields, dir, profile);
+  ca.managed = source.managed;
+  ca.key_env = source.key_env;
+  return ca;
+}
+
 }  // namespace
 
 std::optional<Tls> read_tls(YamlReader& reader, const Located& tls) {
@@ -291,7 +306,7 @@ std::optional<Tls> read_tls(YamlReader& reader, const Located& tls) {
     result.dir = reader.absolute_path(*dir).value_or("");
   }
   if (const auto ca = fields.required("ca")) {
-    result.ca = read_certificate_entry(reader, *ca, result.dir, ca_profile());
+    result.ca = read_ca(reader, *ca, result.dir);
   }
   if (const auto server = fields.required("server")) {
     result.server = read_certificate_entry(reader, *server, result.dir, server_profile());

@@ -147,6 +147,8 @@ observe::Observed in_sync(const spec::Spec& spec) {
     pki.ca_cert.facts = facts_for(tls.ca, true, nullptr);
     pki.ca_cert.matches_key = true;
     pki.ca_cert.signed_by_ca = true;  // self-signed
+    pki.ca_cert.certificates_in_file = 1;
+    pki.ca_key_available = true;
     pki.server_key = key_at(tls.server.key_path, tls.server.key_type, 0640, 102, 105, false);
     pki.server_cert.file = file_at(tls.server.cert_path, 0644);
     pki.server_cert.parsed = true;

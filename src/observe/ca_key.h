@@ -1,0 +1,44 @@
+// The CA's private key, loaded once, before observing, from the one place
+// the spec names: the key file (maybe encrypted, tls.ca.passphrase_env) or,
+// for a given CA (managed: false), the PEM text in tls.ca.key_env. It then
+// lives in the resolved secrets: observe checks it against the CA
+// certificate, the plan reads its observation, and the issuer signs with it.
+// A key from the environment never reaches the disk, the output or a
+// message; its PEM text is a Secret, wiped once loaded, and the loaded key
+// is freed (and cleansed) by OpenSSL with the secrets.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "observe/env_lookup.h"
+#include "observe/key_file.h"
+#include "spec/spec.h"
+#include "util/file_system.h"
+#include "util/root.h"
+#include "util/secret.h"
+
+namespace mosq::observe {
+
+enum class CaKeyOrigin { file, environment };
+
+struct CaKey {
+  CaKeyOrigin origin = CaKeyOrigin::file;
+  std::string name;      // the file as the spec names it, or the variable's name
+  std::string field;     // "tls.ca.key" or "tls.ca.key_env", for messages
+  bool present = false;  // the file exists; the variable is set and not empty
+  LoadedKey loaded;      // for a file, its observation (metadata, digest) too
+
+  bool usable() const { return loaded.key.has_value(); }
+  // "environment variable MQTT_CA_KEY" or the file's host path: for messages.
+  std::string source(const Root& root) const;
+};
+
+// nullopt without tls:, or for a given CA without a key source (the loader
+// refuses that). Never throws for a key that does not open: observe decides
+// (a managed CA replaces a corrupt key; a given CA's key must open). Throws
+// Error only for a key file that cannot be read at all.
+std::optional<CaKey> resolve_ca_key(const spec::Spec& spec, const FileSystem& fs, const Root& root,
+                                    const EnvLookup& env, const Secret* passphrase);
+
+}  // namespace mosq::observe
