@@ -2,7 +2,7 @@
 
 #include "observe/observe.h"
 #include "observe/read_limits.h"
-#include "spec/loader.h"
+#include "spec/spec_error.h"
 #include "util/error.h"
 
 namespace mosq::observe {
