@@ -39,8 +39,11 @@ for t in "${selected[@]}"; do
   dict=()
   [ -f "fuzz/$t.dict" ] && dict=(-dict="fuzz/$t.dict")
   # New inputs go to the first directory; the seeds stay as they are.
+  # OpenSSL allocates a lot: not filling each allocation and a smaller
+  # quarantine and allocation stacks make the pem target about 1.5x faster.
   # shellcheck disable=SC2086
-  if ! UBSAN_OPTIONS=print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+  if ! UBSAN_OPTIONS=print_stacktrace=1 \
+      ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:max_malloc_fill_size=0:malloc_context_size=8:quarantine_size_mb=16} \
       "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$build/findings/$t/" "${dict[@]}" ${MOSQ_FUZZ_FLAGS:-} \
       "$build/corpus/$t" "$build/seeds/$t" > "$build/findings/$t/last-run.log" 2>&1; then
