@@ -188,7 +188,7 @@ TEST_CASE("a ',' starting a document is refused at once, located", "[spec][hosti
   CHECK(load_error("&anchor ,\n") == "broker.yaml:1:9: invalid YAML: ',' outside a [ ] or { } collection");
   // Empty documents that do move on are still counted as documents.
   CHECK(load_error("---\n---\n---\n") ==
-        "broker.yaml:2:1: expected one YAML document, found 3 (remove the --- separator)");
+        "broker.yaml:3:1: expected one YAML document, found 3 (remove the --- separator)");
   // A ',' inside a flow collection is fine.
   CHECK(load_error(k_head + "listeners: [{port: 1883, tls: false}]\n").empty());
 }
