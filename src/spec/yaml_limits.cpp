@@ -75,10 +75,10 @@ class LimitCounter : public YAML::EventHandler {
     }
   }
   // yaml-cpp 0.7 never consumes a ',' at the start of a document: it
-  // reports an empty document there, again and again, for ever (each one
-  // then counted as a value until max_nodes; YAML::LoadAll would never
-  // return). A document that is one null at the very place of the
-  // previous one made no progress.
+  // reports an empty document there, again and again, for ever
+  // (YAML::LoadAll never returns and its memory grows without bound). A
+  // document that is one null at the very place of the previous one made
+  // no progress.
   void check_progress(const YAML::Mark& mark) {
     const bool alone = ++m_document_events == 1;
     if (alone && m_last_empty_document && m_last_empty_document->pos == mark.pos) {
