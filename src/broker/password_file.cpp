@@ -109,6 +109,9 @@ std::string format_password_line(const std::string& user, const crypto::Password
   if (is_space(user.front()) || is_space(user.back())) {
     throw Error("password file user name \"" + user + "\" starts or ends with whitespace");
   }
+  if (user.front() == '#') {
+    throw Error("password file user name \"" + user + "\" starts with '#' (the line would be a comment)");
+  }
   return user + ":" + crypto::format_password_hash(hash);
 }
 

@@ -49,8 +49,8 @@ PasswordFileContent parse_password_file(const std::string& content);
 // The line for user with a hash, without a newline: "user:$7$...".
 // Throws mosq::Error for a user name the broker would not read back as
 // given (empty, longer than 65535 bytes, containing ':' or a line break,
-// or with leading/trailing whitespace): a programming error, since the
-// spec rejects such names.
+// with leading/trailing whitespace, or starting with '#', which makes the
+// line a comment): a programming error, since the spec rejects such names.
 std::string format_password_line(const std::string& user, const crypto::PasswordHash& hash);
 
 }  // namespace mosq::broker

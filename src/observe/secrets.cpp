@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "observe/read_limits.h"
-#include "spec/loader.h"
+#include "spec/spec_error.h"
 #include "util/error.h"
 
 namespace mosq::observe {

@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "crypto/certificate.h"
 #include "util/file_system.h"
 
 namespace mosq::plan {

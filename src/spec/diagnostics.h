@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "spec/loader.h"
+#include "spec/spec_error.h"
 
 namespace mosq::spec {
 

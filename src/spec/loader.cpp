@@ -17,9 +17,11 @@ constexpr long long k_spec_version = 1;
 // The one YAML document of the spec; nullopt (reported) when the text is
 // not YAML, is empty, or holds several documents.
 std::optional<YAML::Node> parse_document(const std::string& yaml_text, Diagnostics& diagnostics) {
-  // Only aliases can make the tree far bigger than the text: without a '*'
-  // the extra pass over the events (as costly as the parse) is skipped.
-  if (yaml_text.find('*') != std::string::npos && !check_yaml_limits(yaml_text, diagnostics)) {
+  // Only aliases can make the tree far bigger than the text, and only a
+  // ',' can send yaml-cpp into its endless loop of empty documents (see
+  // yaml_limits.cpp): without either the extra pass over the events (as
+  // costly as the parse) is skipped.
+  if (yaml_text.find_first_of("*,") != std::string::npos && !check_yaml_limits(yaml_text, diagnostics)) {
     return std::nullopt;
   }
   std::vector<YAML::Node> documents;

@@ -2,7 +2,8 @@
 // pass over its events refuses what would make the tree or its walk
 // unbounded: too many nodes once aliases are expanded (an alias bomb: a
 // 4 MB file of a million aliases took 1.2 GB and 16 s), too many aliases,
-// or nesting deeper than any spec needs (each level costs stack).
+// nesting deeper than any spec needs (each level costs stack), or a parse
+// that makes no progress (yaml-cpp 0.7 on a ',' starting a document).
 #pragma once
 
 #include <cstddef>
@@ -18,9 +19,10 @@ struct YamlLimits {
   std::size_t max_depth = 64;
 };
 
-// Adds one located diagnostic (at the node that crossed a limit) and
-// returns false when the text exceeds a limit; true otherwise (malformed
-// YAML included: the real parse reports that).
+// Adds one located diagnostic (at the node that crossed a limit, or where
+// the parse is stuck) and returns false when the text exceeds a limit or
+// would never finish parsing; true otherwise (other malformed YAML
+// included: the real parse reports that).
 bool check_yaml_limits(const std::string& yaml_text, Diagnostics& diagnostics,
                        const YamlLimits& limits = {});
 

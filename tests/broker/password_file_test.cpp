@@ -246,6 +246,20 @@ TEST_CASE("format_password_line refuses user names the broker would misread",
   CHECK_NOTHROW(format_password_line("a b", *hash));
 }
 
+// Found by fuzz/password_file_fuzz.cpp: an indented "  #name:hash" line is
+// a well-formed entry for user "#name" (only a '#' in the first column
+// starts a comment), but the line written for that user, "#name:hash", is
+// a comment: the user would vanish from the file.
+TEST_CASE("format_password_line refuses a user name starting with '#'", "[broker][pwfile][fuzz]") {
+  const PasswordLine indented = only_line("  #name:" + k_hash7 + "\n");
+  CHECK(indented.user == "#name");
+  CHECK(indented.problem.empty());
+  REQUIRE(indented.hash.has_value());
+  CHECK_THROWS_WITH(format_password_line(indented.user, *indented.hash),
+                    "password file user name \"#name\" starts with '#' (the line would be a comment)");
+  CHECK(format_password_line("na#me", *indented.hash) == "na#me:" + k_hash7);
+}
+
 TEST_CASE("lines written by the real mosquitto_passwd parse and verify",
           "[broker][pwfile][mosquitto_passwd]") {
   const TempDir dir;

@@ -385,6 +385,45 @@ TEST_CASE("parse_pem takes the first certificate and explains garbage", "[crypto
   CHECK(combined->to_pem() == pem);
 }
 
+// Found by fuzz/pem_fuzz.cpp: a client certificate whose outer
+// signatureAlgorithm has a constructed end-of-contents (20 00) as its
+// parameters. OpenSSL reads it, keeps the signed part's DER as read, but
+// writes those parameters back as 00 00, which it cannot read again. Nothing
+// of ours may throw on it, and since to_pem() differs from the file,
+// observe reports extra content and the planner replaces the certificate.
+TEST_CASE("a certificate OpenSSL reads but writes back differently is not taken as the file",
+          "[crypto][certificate][fuzz]") {
+  const std::string odd =
+      "-----BEGIN CERTIFICATE-----\n"
+    "MIICszCCAZugAwIBAgIUC3bfIBIUORHvn+5Jr8Uj5DssgFUwDQYJKoZIhvcNAQEL\n"
+    "BQAwcTELMAkGA1UEBhMCSlAxDjAMBgNVBAgMBVRva3lvMRAwDgYDVQQKDAdFeGFt\n"
+    "cGxlMQwwCgYDVQQLDANPcHMxEzARBgNVBAMMCkV4YW1wbGUgQ0ExHTAbBgkqhliG\n"
+    "9w0BCQEWDmNhQGV4YZOPk5rRnJCSMB4XDTI2MTIwMjAwNDMzNloXDTI5MDMwNjAw\n"
+    "NDMzNlowJTERMA8GA1UEAwwIc2Vuc29yLTcxEDAOBgNVBAoMB0V4YW1wbGUwKjAF\n"
+    "BgMrZXADIQBS33HJAe3B71feuTx45kDNXWs9RYde06aYNKKlxa40xKOBiDCBhTAJ\n"
+    "BgNVHRMEAjAAMA4GA1UdDwEB/wQEAwIHgDATBgNVHSUEDDAKBggrBgEFBQcDAjAT\n"
+    "BgNVHREEDDD///////8BX3ItNzAdBgNVHQ4EFgQU1d95fAm+rNsSCiAb8RZ04y53\n"
+    "lqYwHwYDVR0jBBgwFoAUZK9pimFh6gef6PprT93naWfP4Q0wDQYJKoZIhvcNAUVD\n"
+    "IAADggEBAJVCUI83QjDWP6Ovc7qEFXuvMwC0TENZWhswColusyEjKffemylI+oT5\n"
+    "re+at6ihzcTF+aZie5urG0t26x9oBHfc1TphhL8SvhDw1eHXrnYB6r4LmGq/d2wS\n"
+    "zn2zLxIuVWsdU6EgeRtizvpletrGLz5Tb5f0yiVg7TB4mSVcHiS1GQqwfhd+XqUx\n"
+    "Z4d0tXtXZc8b64s6rnbCpCuv4e/+ergi4SU9vCLWgYsThXE16sRtAQcMudT2vCwG\n"
+    "2VBjmoco+NDqQUX/wQBh/uRHGVWkIuy6pCrgA3+5o9bJO5dINjIsNGKrdvP9pphj\n"
+    "emOxx3n+PQxOUMeFJ2CGtKhbTXeTwYM=\n"
+      "-----END CERTIFICATE-----\n";
+  std::string why;
+  const auto cert = Certificate::parse_pem(odd, &why);
+  REQUIRE(cert.has_value());
+  CertificateFacts facts;
+  REQUIRE_NOTHROW(facts = cert->facts());
+  CHECK(format_name(facts.subject) == "O=Example, CN=sensor-7");
+  CHECK(facts.key_description == "Ed25519");
+  std::string written;
+  REQUIRE_NOTHROW(written = cert->to_pem());
+  CHECK(written != odd);
+  CHECK_FALSE(cert->signed_by(*cert));
+}
+
 TEST_CASE("issue_certificate refuses requests it cannot honour", "[crypto][certificate]") {
   const PrivateKey& ca_key = key_for(KeyType::ec_p256, 0);
   const PrivateKey& other_key = key_for(KeyType::ec_p256, 1);

@@ -177,6 +177,22 @@ TEST_CASE("an alias bomb, deep nesting and a flood of errors stay bounded", "[sp
   CHECK(error.find("... and 4950 more problems") != std::string::npos);
 }
 
+// Found by fuzz/spec_loader_fuzz.cpp: yaml-cpp 0.7 reads a ',' at the start
+// of a document as an empty document without consuming it, for ever. The
+// limits pass stopped it only after 2,000,000 values (a second, and a
+// message about aliases); YAML::LoadAll alone would never return.
+TEST_CASE("a ',' starting a document is refused at once, located", "[spec][hostile][fuzz]") {
+  CHECK(load_error(",") == "broker.yaml:1:1: invalid YAML: ',' outside a [ ] or { } collection");
+  CHECK(load_error(k_head + "---\n  ,\n") ==
+        "broker.yaml:6:3: invalid YAML: ',' outside a [ ] or { } collection");
+  CHECK(load_error("&anchor ,\n") == "broker.yaml:1:9: invalid YAML: ',' outside a [ ] or { } collection");
+  // Empty documents that do move on are still counted as documents.
+  CHECK(load_error("---\n---\n---\n") ==
+        "broker.yaml:3:1: expected one YAML document, found 3 (remove the --- separator)");
+  // A ',' inside a flow collection is fine.
+  CHECK(load_error(k_head + "listeners: [{port: 1883, tls: false}]\n").empty());
+}
+
 TEST_CASE("the config renderer refuses a value that breaks its line (second net)", "[spec][hostile]") {
   Spec spec = load_spec("broker.yaml", k_head);
   CHECK_NOTHROW(broker::render_config(spec));
