@@ -4,7 +4,7 @@
 #include <ctime>
 
 #include "observe/read_limits.h"
-#include "spec/loader.h"
+#include "spec/spec_error.h"
 #include "util/error.h"
 
 namespace mosq::apply {

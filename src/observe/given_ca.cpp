@@ -1,6 +1,6 @@
 #include "observe/given_ca.h"
 
-#include "spec/loader.h"
+#include "spec/spec_error.h"
 
 namespace mosq::observe {
 namespace {
