@@ -1,7 +1,7 @@
 // Fuzz target: private keys and certificates as observe reads them from
 // disk: mosq::crypto::load_private_key, Certificate::parse_pem, facts(),
-// and the checks observe runs on what loads (fingerprint, key match,
-// signature, the PEM written back).
+// count_pem_certificates, and the checks observe runs on what loads
+// (fingerprint, key match, signature, the PEM written back).
 //
 // The first byte chooses how the rest is read, so that mutations reach the
 // DER inside as well as the PEM armour around it:
@@ -132,9 +132,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::string why;
   const auto cert = mosq::crypto::Certificate::parse_pem(text, &why);
+  // Observe counts the certificates of a file (a CA bundle holds several).
+  const std::size_t count = mosq::crypto::count_pem_certificates(text);
   if (cert) {
+    FUZZ_CHECK(count >= 1);
     check_certificate(*cert, opened.key ? &*opened.key : nullptr);
   } else {
+    FUZZ_CHECK(count == 0);
     FUZZ_CHECK(!why.empty());
   }
   return 0;
