@@ -35,10 +35,15 @@ struct Located {
   UniqueFd dir;
   std::string name;  // "mqttpass"; "." for the directory itself
   // Only for a path as given with LastLink::followed: the kernel follows a
-  // link at `name`. Everywhere else the last component is opened O_NOFOLLOW
-  // (for a followed confined path, `name` is the link's resolved target).
+  // link at `name`. Everywhere else the last component is opened O_NOFOLLOW,
+  // and for a confined path with LastLink::followed a link met there is
+  // resolved inside the root by follow_link().
   bool kernel_follows = false;
-  int error = 0;  // errno when the directory could not be reached
+  bool follow_links = false;
+  UniqueFd root;           // confined: the root, for follow_link()
+  std::string dir_inside;  // confined: `dir` as named inside the root
+  int links = 0;           // links followed so far
+  int error = 0;           // errno when the directory could not be reached
 
   int open_flags() const { return kernel_follows ? 0 : O_NOFOLLOW; }
   int at_flags() const { return kernel_follows ? 0 : AT_SYMLINK_NOFOLLOW; }
@@ -64,46 +69,71 @@ bool read_link_at(int dir, const std::string& name, std::string& target) {
   return true;
 }
 
+std::string relative_to_root(const std::string& dir) {
+  const std::size_t first = dir.find_first_not_of('/');
+  return first == std::string::npos ? "" : dir.substr(first);
+}
+
 Located locate(const HostPath& path, LastLink last) {
   Located at;
   std::string dir, name;
   split(path.inside(), dir, name);
+  at.name = name;
   if (!path.confined()) {
     // Named by the operator: resolved as the kernel does.
     at.dir.reset(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!at.dir) at.error = errno;
-    at.name = name;
     at.kernel_follows = last == LastLink::followed;
     return at;
   }
-  UniqueFd root(::open(path.root().empty() ? "/" : path.root().c_str(),
+  at.root.reset(::open(path.root().empty() ? "/" : path.root().c_str(),
                        O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!root) {
+  if (!at.root) {
     at.error = errno;
     return at;
   }
-  for (int links = 0;;) {
-    const std::size_t first = dir.find_first_not_of('/');
-    at.dir = open_dir_in_root(root.get(), first == std::string::npos ? "" : dir.substr(first));
-    at.name = name;
-    if (!at.dir) {
-      at.error = errno;
-      return at;
+  at.dir = open_dir_in_root(at.root.get(), relative_to_root(dir));
+  if (!at.dir) at.error = errno;
+  at.dir_inside = dir;
+  at.follow_links = last == LastLink::followed;
+  return at;
+}
+
+// The link at at.name (the last component of an input) replaced by its
+// target, resolved inside the root as well. False when links are not
+// followed here, or (with at.error) when the target cannot be reached.
+bool follow_link(Located& at) {
+  if (!at.follow_links) return false;
+  std::string target;
+  if (++at.links > k_max_links) {
+    at.error = ELOOP;
+    return false;
+  }
+  if (!read_link_at(at.dir.get(), at.name, target)) {
+    at.error = errno;
+    return false;
+  }
+  std::string dir, name;
+  split(!target.empty() && target.front() == '/' ? target : at.dir_inside + "/" + target, dir, name);
+  at.dir = open_dir_in_root(at.root.get(), relative_to_root(dir));
+  at.name = name;
+  at.dir_inside = dir;
+  if (!at.dir) {
+    at.error = errno;
+    return false;
+  }
+  return true;
+}
+
+// openat(at, flags) following an input's links inside the root.
+UniqueFd open_at(Located& at, int flags) {
+  for (;;) {
+    UniqueFd fd(::openat(at.dir.get(), at.name.c_str(), flags | at.open_flags()));
+    if (fd || errno != ELOOP || !at.follow_links) return fd;
+    if (!follow_link(at)) {
+      errno = at.error;
+      return UniqueFd();
     }
-    if (last == LastLink::not_followed) return at;
-    struct stat st {};
-    if (::fstatat(at.dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-        !S_ISLNK(st.st_mode)) {
-      return at;
-    }
-    // A link at the end of an input: its target, inside the root as well.
-    std::string target;
-    if (++links > k_max_links || !read_link_at(at.dir.get(), name, target)) {
-      at.error = links > k_max_links ? ELOOP : errno;
-      at.dir.reset();
-      return at;
-    }
-    split(!target.empty() && target.front() == '/' ? target : dir + "/" + target, dir, name);
   }
 }
 
@@ -118,7 +148,7 @@ std::string kind_text(mode_t mode) {
 }
 
 std::string open_error(const Located& at, int err) {
-  if (err == ELOOP && !at.kernel_follows) return kind_text(S_IFLNK);
+  if (err == ELOOP && !at.kernel_follows && !at.follow_links) return kind_text(S_IFLNK);
   return errno_text(err);
 }
 
@@ -203,7 +233,14 @@ class RealFileSystem : public FileSystem {
     Located at = locate(path, last);
     struct stat st {};
     int err = at.error;
-    if (err == 0 && ::fstatat(at.dir.get(), at.name.c_str(), &st, at.at_flags()) != 0) err = errno;
+    while (err == 0) {
+      if (::fstatat(at.dir.get(), at.name.c_str(), &st, at.at_flags()) != 0) {
+        err = errno;
+      } else if (!S_ISLNK(st.st_mode) || !follow_link(at)) {
+        err = at.error;
+        break;
+      }
+    }
     if (err != 0) {
       if (!is_absent(err)) info.error = errno_text(err);
       return info;
@@ -236,8 +273,7 @@ class RealFileSystem : public FileSystem {
     }
     // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
     // refused below, as is anything but a regular file).
-    UniqueFd fd(::openat(at.dir.get(), at.name.c_str(),
-                         O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | at.open_flags()));
+    UniqueFd fd = open_at(at, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (!fd) {
       int err = errno;
       return fail(is_absent(err) ? ReadStatus::missing : ReadStatus::unreadable,
@@ -368,8 +404,7 @@ class RealFileSystem : public FileSystem {
   std::unique_ptr<FileLock> lock(const HostPath& path, std::chrono::milliseconds timeout) override {
     Located at = locate_or_throw(path, LastLink::followed, "cannot open to lock");
     // A directory (the root, the state dir) is locked through a read-only descriptor.
-    UniqueFd fd(::openat(at.dir.get(), at.name.c_str(),
-                         O_RDONLY | O_NONBLOCK | O_CLOEXEC | at.open_flags()));
+    UniqueFd fd = open_at(at, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (!fd && errno == ENOENT) {
       fd.reset(::openat(at.dir.get(), at.name.c_str(),
                         O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
