@@ -32,12 +32,6 @@ namespace mosq {
 
 enum class FileKind { missing, regular, directory, symlink, other };
 
-// What to do when a path's last component is a symbolic link.
-enum class LastLink {
-  not_followed,  // the link itself: a file the tool manages (or a directory's own entry)
-  followed,      // resolved (inside the root): an input the operator names, a directory
-};
-
 struct FileInfo {
   FileKind kind = FileKind::missing;
   mode_t mode = 0;  // permission bits only (07777)

@@ -10,6 +10,7 @@
 #include <deque>
 #include <vector>
 
+
 #if __has_include(<linux/openat2.h>)
 #include <linux/openat2.h>
 #endif
@@ -51,6 +52,19 @@ bool read_link(int link_fd, std::string& target) {
 UniqueFd fail(int err) {
   errno = err;
   return UniqueFd();
+}
+
+bool read_link_at(int dir, const std::string& name, std::string& target) {
+  std::vector<char> buf(4096);
+  ssize_t n = ::readlinkat(dir, name.c_str(), buf.data(), buf.size());
+  if (n < 0 || static_cast<std::size_t>(n) >= buf.size()) return false;
+  target.assign(buf.data(), static_cast<std::size_t>(n));
+  return true;
+}
+
+std::string relative_to_root(const std::string& dir) {
+  const std::size_t first = dir.find_first_not_of('/');
+  return first == std::string::npos ? "" : dir.substr(first);
 }
 
 }  // namespace
@@ -119,6 +133,76 @@ UniqueFd open_dir_in_root(int root_fd, const std::string& relative) {
     if (errno != EAGAIN) kernel_has_it = false;
   }
   return open_dir_in_root_by_walk(root_fd, relative);
+}
+
+void split_path(const std::string& path, std::string& dir, std::string& name) {
+  std::string trimmed = path;
+  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+  dir = parent_path(trimmed);
+  name = base_name(trimmed);
+  if (name.empty() || name == "." || name == "..") {
+    dir = trimmed;
+    name = ".";
+  }
+}
+
+Located locate(const HostPath& path, LastLink last) {
+  Located at;
+  std::string dir, name;
+  split_path(path.inside(), dir, name);
+  at.name = name;
+  if (!path.confined()) {
+    // Named by the operator: resolved as the kernel does.
+    at.dir.reset(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!at.dir) at.error = errno;
+    at.kernel_follows = last == LastLink::followed;
+    return at;
+  }
+  at.root.reset(::open(path.root().empty() ? "/" : path.root().c_str(),
+                       O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!at.root) {
+    at.error = errno;
+    return at;
+  }
+  at.dir = open_dir_in_root(at.root.get(), relative_to_root(dir));
+  if (!at.dir) at.error = errno;
+  at.dir_inside = dir;
+  at.follow_links = last == LastLink::followed;
+  return at;
+}
+
+bool follow_link(Located& at) {
+  if (!at.follow_links) return false;
+  std::string target;
+  if (++at.links > k_max_links) {
+    at.error = ELOOP;
+    return false;
+  }
+  if (!read_link_at(at.dir.get(), at.name, target)) {
+    at.error = errno;
+    return false;
+  }
+  std::string dir, name;
+  split_path(!target.empty() && target.front() == '/' ? target : at.dir_inside + "/" + target, dir, name);
+  at.dir = open_dir_in_root(at.root.get(), relative_to_root(dir));
+  at.name = name;
+  at.dir_inside = dir;
+  if (!at.dir) {
+    at.error = errno;
+    return false;
+  }
+  return true;
+}
+
+UniqueFd open_at(Located& at, int flags) {
+  for (;;) {
+    UniqueFd fd(::openat(at.dir.get(), at.name.c_str(), flags | at.open_flags()));
+    if (fd || errno != ELOOP || !at.follow_links) return fd;
+    if (!follow_link(at)) {
+      errno = at.error;
+      return UniqueFd();
+    }
+  }
 }
 
 }  // namespace mosq

@@ -1,11 +1,14 @@
-// Resolving a directory below --root as if the root were "/": links are
-// followed, never out of it. The filesystem seam opens every parent
-// directory this way, then works on the last component itself with *at()
-// calls and O_NOFOLLOW (file_system.cpp).
+// Where a HostPath is on disk: its directory resolved inside the root as
+// if the root were "/" (links followed, never out of it), and its last
+// component, which the filesystem seam (file_system.cpp) then works on with
+// *at() calls and O_NOFOLLOW.
 #pragma once
+
+#include <fcntl.h>
 
 #include <string>
 
+#include "util/root.h"
 #include "util/unique_fd.h"
 
 namespace mosq {
@@ -28,5 +31,44 @@ UniqueFd open_dir_in_root_by_kernel(int root_fd, const std::string& relative);
 
 // At most this many links are followed in one resolution (as the kernel).
 constexpr int k_max_links = 40;
+
+// A path's last component and the directory it is in, that directory
+// opened (O_PATH) inside the path's root. Every operation of the seam works on
+// `name` relative to `dir` with *at() calls, so no later lookup can be sent
+// elsewhere by a link swapped in meanwhile.
+struct Located {
+  UniqueFd dir;
+  std::string name;  // "mqttpass"; "." for the directory itself
+  // Only for a path as given with LastLink::followed: the kernel follows a
+  // link at `name`. Everywhere else the last component is opened O_NOFOLLOW,
+  // and for a confined path with LastLink::followed a link met there is
+  // resolved inside the root by follow_link().
+  bool kernel_follows = false;
+  bool follow_links = false;
+  UniqueFd root;           // confined: the root, for follow_link()
+  std::string dir_inside;  // confined: `dir` as named inside the root
+  int links = 0;           // links followed so far
+  int error = 0;           // errno when the directory could not be reached
+
+  int open_flags() const { return kernel_follows ? 0 : O_NOFOLLOW; }
+  int at_flags() const { return kernel_follows ? 0 : AT_SYMLINK_NOFOLLOW; }
+};
+
+// The directory of `path` opened inside its root (a path as given: as the
+// kernel resolves it), and its last component. Never throws: at.error.
+Located locate(const HostPath& path, LastLink last);
+
+// The link at at.name (the last component of an input, LastLink::followed)
+// replaced by its target, resolved inside the root as well. False when
+// links are not followed there, or (with at.error) when the target cannot
+// be reached.
+bool follow_link(Located& at);
+
+// openat(at.dir, at.name, flags), never through a link at the last
+// component except an input's, which is followed inside the root.
+UniqueFd open_at(Located& at, int flags);
+
+// "/etc/x" -> {"/etc", "x"}; "/" -> {"/", "."}; "x" -> {".", "x"}.
+void split_path(const std::string& path, std::string& dir, std::string& name);
 
 }  // namespace mosq

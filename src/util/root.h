@@ -43,6 +43,13 @@ class HostPath {
   bool m_confined = false;
 };
 
+// What the filesystem seam does when a path's last component is a
+// symbolic link (see file_system.h).
+enum class LastLink {
+  not_followed,  // the link itself: a file the tool manages (or a directory's own entry)
+  followed,      // resolved (inside the root): an input the operator names, a directory
+};
+
 // Where the tool keeps its own state (state.json) and takes its apply
 // lock, unless --state-dir says otherwise: under the root like the rest.
 constexpr const char* k_default_state_dir = "/var/lib/mosq-reconcile";
