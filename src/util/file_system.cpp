@@ -203,7 +203,7 @@ class RealFileSystem : public FileSystem {
     std::string tmp;
     UniqueFd fd;
     for (int attempt = 0; attempt < 16 && !fd; ++attempt) {
-      tmp = "." + at.name + ".tmp-" + std::to_string(rd() % 1000000000u);
+      tmp = temp_name_for(at.name, rd());
       // O_EXCL with the final mode: the file never exists with looser bits
       // (umask can only remove bits; fchmod below sets them exactly).
       fd.reset(::openat(at.dir.get(), tmp.c_str(),
@@ -369,6 +369,10 @@ class RealFileSystem : public FileSystem {
 FileSystem& real_file_system() {
   static RealFileSystem fs;
   return fs;
+}
+
+std::string temp_name_for(const std::string& file_name, unsigned number) {
+  return "." + file_name + ".tmp-" + std::to_string(number % 1000000000u);
 }
 
 bool is_temp_name_for(const std::string& file_name, const std::string& candidate) {

@@ -114,8 +114,10 @@ class FileSystem {
 // The process's real filesystem.
 FileSystem& real_file_system();
 
-// ".mqttpass.tmp-123456789": write_atomic's temp file for a file named
-// "mqttpass" matches; nothing else does.
+// write_atomic's temp file for a file named file_name:
+// ".mqttpass.tmp-123456789" (number taken modulo 10^9).
+std::string temp_name_for(const std::string& file_name, unsigned number);
+// Whether candidate is such a name for file_name, exactly; nothing else is.
 bool is_temp_name_for(const std::string& file_name, const std::string& candidate);
 
 // "64 MiB", for messages about size caps.

@@ -161,6 +161,12 @@ TEST_CASE("reads are capped per call, before anything is read", "[util][fs][boun
 }
 
 TEST_CASE("the temp-name pattern is write_atomic's, exactly", "[util][fs][temp]") {
+  for (unsigned n : {0u, 7u, 999999999u, 1000000000u, 4294967295u}) {
+    CAPTURE(n);
+    CHECK(is_temp_name_for("ca.key", temp_name_for("ca.key", n)));
+    CHECK_FALSE(is_temp_name_for("ca.crt", temp_name_for("ca.key", n)));
+  }
+  CHECK(temp_name_for("mqttpass", 42) == ".mqttpass.tmp-42");
   CHECK(is_temp_name_for("ca.key", ".ca.key.tmp-123456789"));
   CHECK(is_temp_name_for("ca.key", ".ca.key.tmp-0"));
   CHECK(is_temp_name_for("mqttpass", ".mqttpass.tmp-42"));
