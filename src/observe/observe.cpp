@@ -76,10 +76,12 @@ void check_reachability(const spec::Spec& spec, const FileSystem& fs, const Root
 std::vector<HostPath> written_files(const spec::Spec& spec, const Root& root) {
   std::vector<std::string> paths{spec.broker.config_file, spec.broker.password_file};
   if (spec.tls) {
-    for (const auto* cert : {&spec.tls->ca, &spec.tls->server}) {
-      paths.push_back(cert->key_path);
-      paths.push_back(cert->cert_path);
+    if (spec.tls->ca.managed) {  // a given CA (managed: false) is never written here
+      paths.push_back(spec.tls->ca.key_path);
+      paths.push_back(spec.tls->ca.cert_path);
     }
+    paths.push_back(spec.tls->server.key_path);
+    paths.push_back(spec.tls->server.cert_path);
     for (const spec::ClientCertificateSpec& client : spec.tls->clients) {
       paths.push_back(client.certificate.key_path);
       paths.push_back(client.certificate.cert_path);

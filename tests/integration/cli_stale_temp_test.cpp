@@ -92,3 +92,44 @@ TEST_CASE("a stale temp file of the state file is removed too") {
   t.apply_ok();
   CHECK_FALSE(file_exists(t.host("/var/lib/mosq-reconcile/.state.json.tmp-31")));
 }
+
+TEST_CASE("a given CA's files (managed: false) are not the tool's: temp-like names beside them stay") {
+  TempDir ca_dir;
+  const std::string ca_key = ca_dir / "ca.key";
+  const std::string ca_crt = ca_dir / "ca.crt";
+  auto made = openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                       "-keyout", ca_key, "-subj", "/O=Example/CN=Example Fleet CA", "-days", "3650",
+                       "-out", ca_crt});
+  REQUIRE(made.exit_code == 0);
+  Tree t;
+  t.write_spec(
+      "version: 1\n"
+      "broker:\n"
+      "  config_file: /etc/mosquitto/conf.d/mosq-reconcile.conf\n"
+      "  password_file: /etc/mosquitto/mqttpass\n"
+      "listeners:\n"
+      "  - port: 8883\n"
+      "users: []\n"
+      "tls:\n"
+      "  dir: /etc/mosquitto/certs\n"
+      "  ca:\n"
+      "    managed: false\n"
+      "    cert: /etc/mosquitto/ca_certificates/fleet-ca.crt\n"
+      "    key_env: MQTT_CA_KEY\n"
+      "  server:\n"
+      "    subject: { O: Example, CN: broker-1.example.test }\n"
+      "    subject_alt_names: [ \"DNS:broker-1.example.test\" ]\n");
+  write_file(t.host("/etc/mosquitto/ca_certificates/fleet-ca.crt"), read_file(ca_crt), 0644);
+  t.env = {{"MQTT_CA_KEY", read_file(ca_key)}};
+  t.apply_ok();
+  const std::string beside_ca = "/etc/mosquitto/ca_certificates/.fleet-ca.crt.tmp-5";
+  write_file(t.host(beside_ca), "Ansible's, say\n", 0644);
+  write_file(t.host("/etc/mosquitto/certs/.server.key.tmp-6"), "half a key\n", 0600);
+  ProcessResult plan = t.plan();
+  INFO(describe(plan));
+  CHECK(contains(plan.out, "stale temp file /etc/mosquitto/certs/.server.key.tmp-6"));
+  CHECK_FALSE(contains(plan.out, beside_ca));
+  t.apply_ok();
+  CHECK(read_file(t.host(beside_ca)) == "Ansible's, say\n");
+  CHECK_FALSE(file_exists(t.host("/etc/mosquitto/certs/.server.key.tmp-6")));
+}
