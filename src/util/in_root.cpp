@@ -10,7 +10,6 @@
 #include <deque>
 #include <vector>
 
-
 #if __has_include(<linux/openat2.h>)
 #include <linux/openat2.h>
 #endif
