@@ -88,6 +88,21 @@ class ModuleDocTest(unittest.TestCase):
         self.assertEqual(listed.returncode, 0, listed.stderr)
         self.assertIn(FQCN, listed.stdout)
 
+    def test_the_collection_builds_and_installs_as_galaxy_would(self):
+        collection = os.path.join(harness.COLLECTIONS, "ansible_collections", "mosq_reconcile", "mosquitto")
+        built = subprocess.run(["ansible-galaxy", "collection", "build", "--output-path", self.ws.join("dist"),
+                                collection], env=self.ws.environment(), capture_output=True, text=True, timeout=120)
+        self.assertEqual(built.returncode, 0, built.stdout + built.stderr)
+        tarball = self.ws.join("dist", "mosq_reconcile-mosquitto-0.1.0.tar.gz")
+        self.assertTrue(os.path.exists(tarball), built.stdout)
+        installed = subprocess.run(["ansible-galaxy", "collection", "install", "-p", self.ws.join("installed"),
+                                    tarball], env=self.ws.environment(), capture_output=True, text=True, timeout=120)
+        self.assertEqual(installed.returncode, 0, installed.stdout + installed.stderr)
+        shown = self.ansible_doc(FQCN, env={"ANSIBLE_COLLECTIONS_PATH": self.ws.join("installed")})
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        self.assertEqual(shown.stderr, "")
+        self.assertIn("> MOSQ_RECONCILE.MOSQUITTO.MOSQ_RECONCILE", shown.stdout.upper())
+
     def test_documented_options_are_the_argument_spec(self):
         documented = yaml.safe_load(module_constants()["DOCUMENTATION"])["options"]
         spec = argument_spec()["argument_spec"]
