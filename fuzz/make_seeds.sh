@@ -2,7 +2,7 @@
 # Writes each fuzz target's seed corpus under OUT/<target>/:
 #   spec_loader    the specs the tests load (tests/data) and the example
 #   password_file  fuzz/seeds/password_file (lines the tests use)
-#   state_file     fuzz/seeds/state_file (what render_state writes)
+#   state_file     fuzz/seeds/state_file (what render_tool_state writes)
 #   pem            keys and certificates of every shape observe meets, made
 #                  here with openssl (no private key is committed), each as
 #                  PEM text and as DER for the target's armouring modes

@@ -2,6 +2,7 @@
 
 #include "apply/pki_issuer.h"
 #include "apply/reload.h"
+#include "apply/state_file.h"
 #include "broker/password_file.h"
 #include "observe/read_limits.h"
 #include "plan/file_policy.h"
@@ -144,6 +145,8 @@ ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
   ApplyReport report;
   try {
     write_changes(plan, spec, secrets, fs, root, now, report);
+    // Real time, not --now: when the key was last opened, for people.
+    record_verified_ca_key(spec, secrets, fs, root, host.now());
   } catch (const Error& e) {
     report.error = e.what();
   }

@@ -15,7 +15,16 @@ void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
   std::string waiting;
   for (const plan::Change& change : plan.changes) {
     if (!change.content_changes) continue;
-    if (change.kind == plan::ResourceKind::ca_key) return;  // made this run
+    if (change.kind == plan::ResourceKind::ca_key) {
+      // Made (or re-encrypted) this run: it must be encrypted at rest.
+      if (secrets.ca_passphrase_missing && spec.tls->ca.passphrase_env) {
+        spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
+                            *secrets.ca_passphrase_missing +
+                                ": it holds the passphrase to encrypt the CA key " + change.path +
+                                "; nothing was written");
+      }
+      return;  // the new key signs what follows
+    }
     if (change.kind == plan::ResourceKind::ca_certificate ||
         change.kind == plan::ResourceKind::server_certificate ||
         change.kind == plan::ResourceKind::client_certificate) {
@@ -25,6 +34,12 @@ void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
   if (waiting.empty() || (secrets.ca_key && secrets.ca_key->usable())) return;
   if (!secrets.ca_key) throw Error("internal error: the CA key's source was not resolved");
   const observe::CaKey& key = *secrets.ca_key;
+  if (key.present && secrets.ca_passphrase_missing) {
+    spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
+                        *secrets.ca_passphrase_missing +
+                            ": it holds the CA key's passphrase, needed to issue " + waiting +
+                            "; nothing was written");
+  }
   const std::string missing = key.origin == observe::CaKeyOrigin::environment
                                   ? "environment variable " + key.name + " is not set or empty"
                                   : key.source(root) + " does not exist";

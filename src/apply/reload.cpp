@@ -5,22 +5,16 @@
 #include <cstring>
 #include <set>
 
+#include "apply/state_file.h"
 #include "observe/broker_process.h"
 #include "observe/observe.h"
-#include "observe/read_limits.h"
 #include "util/error.h"
 
 namespace mosq::apply {
 namespace {
 
 void write_state(FileSystem& fs, const Root& root, const std::optional<observe::PendingRestart>& p) {
-  const HostPath path = root.state_file();
-  const std::string text = observe::render_state(p);
-  ReadResult current = fs.read(path, observe::k_max_state_bytes, LastLink::not_followed);
-  if (current.status == ReadStatus::ok && current.content == text) return;
-  if (current.status == ReadStatus::missing && !p) return;
-  fs.create_directories(path.sibling(parent_path(path.inside())), 0755);
-  fs.write_atomic(path, text, FilePolicy{0644, std::nullopt, std::nullopt});
+  update_tool_state(fs, root, [&](observe::ToolState& state) { state.pending_restart = p; });
 }
 
 // SIGHUP to the broker the pid file names, once it is shown to be the

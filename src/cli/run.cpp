@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "apply/applier.h"
+#include "apply/pki_issuer.h"
+#include "apply/state_file.h"
 #include "cli/options.h"
 #include "observe/observe.h"
 #include "observe/read_limits.h"
@@ -187,6 +189,7 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
   if (plan.has_changes()) {
     try {
       check_apply_allowed(options, spec, plan, host);
+      apply::check_can_issue(plan, spec, secrets, root);  // the CA key (or its passphrase) at hand
     } catch (const Error& refused) {
       if (!options.json) throw;
       // The plan that was refused, marked failed.
@@ -196,6 +199,10 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
       return ExitCode::error;
     }
     report = apply::apply_plan(plan, spec, secrets, fs, host, root, env, now);
+  } else {
+    // Nothing to write, but the CA key may have been opened with its
+    // passphrase for the first time (or since its file changed).
+    apply::record_verified_ca_key(spec, secrets, fs, root, host.now());
   }
   print_report(output, report, plan.has_changes(), json);
   if (report.error) return ExitCode::error;

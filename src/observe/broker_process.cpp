@@ -1,10 +1,10 @@
 #include "observe/broker_process.h"
 
 #include <climits>
-#include <nlohmann/json.hpp>
 
 #include "observe/observe.h"
 #include "observe/read_limits.h"
+#include "observe/tool_state.h"
 #include "util/error.h"
 
 namespace mosq::observe {
@@ -103,36 +103,6 @@ BrokerProcess find_broker(const HostPath& pid_file, const FileSystem& fs, const 
   return found;
 }
 
-std::string render_state(const std::optional<PendingRestart>& pending) {
-  nlohmann::json state = {{"format_version", 1}};
-  if (pending) {
-    state["pending_restart"] = {{"since", pending->since},
-                                {"since_boot", pending->since_boot},
-                                {"boot_id", pending->boot_id},
-                                {"reasons", pending->reasons}};
-  }
-  return state.dump(2) + "\n";
-}
-
-std::optional<PendingRestart> parse_state(const std::string& text) {
-  auto state = nlohmann::json::parse(text, nullptr, false);
-  if (state.is_discarded() || !state.is_object() || !state.contains("pending_restart")) {
-    return std::nullopt;
-  }
-  const auto& p = state["pending_restart"];
-  if (!p.is_object()) return std::nullopt;
-  PendingRestart pending;
-  if (p.contains("since") && p["since"].is_number_integer()) pending.since = p["since"];
-  if (p.contains("since_boot") && p["since_boot"].is_number()) pending.since_boot = p["since_boot"];
-  if (p.contains("boot_id") && p["boot_id"].is_string()) pending.boot_id = p["boot_id"];
-  if (p.contains("reasons") && p["reasons"].is_array()) {
-    for (const auto& r : p["reasons"]) {
-      if (r.is_string()) pending.reasons.push_back(r.get<std::string>());
-    }
-  }
-  return pending;
-}
-
 ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& fs, const Host& host,
                                       const Root& root) {
   ObservedBroker broker;
@@ -140,13 +110,7 @@ ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& 
     broker.pid_file_configured = true;
     broker.process = find_broker(root.host_path(*spec.broker.reload.pid_file), fs, host);
   }
-  const HostPath state_file = root.state_file();
-  ReadResult state = fs.read(state_file, k_max_state_bytes, LastLink::not_followed);
-  if (state.status == ReadStatus::unreadable) {
-    throw Error(state_file.str() + ": cannot read the state file: " + state.error);
-  }
-  if (state.status != ReadStatus::ok) return broker;
-  auto pending = parse_state(state.content);
+  auto pending = read_tool_state(fs, root).pending_restart;
   if (!pending) return broker;
   // Done once the broker has stopped (it reads the new config when it
   // starts) or has started since the restart was asked for.

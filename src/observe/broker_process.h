@@ -30,8 +30,4 @@ BrokerProcess find_broker(const HostPath& pid_file, const FileSystem& fs, const 
 // A pid file's process id, or nullopt with why: digits only, > 1, within pid_t.
 std::optional<pid_t> parse_pid(const std::string& text, std::string* why = nullptr);
 
-// The state file's text recording a pending restart (JSON), and its parse.
-std::string render_state(const std::optional<PendingRestart>& pending);
-std::optional<PendingRestart> parse_state(const std::string& text);
-
 }  // namespace mosq::observe

@@ -83,6 +83,10 @@ struct ObservedPki {
   // A CA key that signs is at hand (from its file or the environment). A
   // given CA's may not be: then nothing can be issued, only planned.
   bool ca_key_available = false;
+  // Why it is not, for messages: "environment variable X is not set" (a
+  // given CA's key variable, or a managed key's passphrase variable), or
+  // "<path> does not exist".
+  std::string ca_key_missing;
   ObservedCertificate ca_cert;
   ObservedKey server_key;
   ObservedCertificate server_cert;

@@ -1,9 +1,11 @@
 #include "observe/pki.h"
 
+#include "crypto/key_type.h"
 #include "observe/given_ca.h"
 #include "observe/key_file.h"
 #include "observe/observe.h"
 #include "observe/read_limits.h"
+#include "observe/tool_state.h"
 #include "spec/spec_error.h"
 #include "util/error.h"
 
@@ -35,17 +37,57 @@ const crypto::PrivateKey* key_of(const LoadedKey& loaded) {
   return loaded.key ? &*loaded.key : nullptr;
 }
 
+// An encrypted managed CA key whose passphrase this run was not given:
+// usable for planning (never for signing) only when the file is the one
+// the last apply with the passphrase opened (tool_state.h's record); its
+// public key then comes from that record. Throws otherwise, naming the
+// variable.
+ObservedKey vouched_by_record(const spec::Spec& spec, const ResolvedSecrets& secrets,
+                              const FileSystem& fs, const Root& root, const ObservedKey& key) {
+  const std::string path = root.host_path(key.file.path).str();
+  const std::optional<VerifiedCaKey> record = read_tool_state(fs, root).verified_ca_key;
+  const auto type = record ? crypto::parse_key_type(record->key_type) : std::nullopt;
+  std::string why;
+  if (!record || record->path != key.file.path || !type) {
+    why = "no apply that had it has recorded " + path + " in " + root.state_file().str() +
+          ", so the key cannot be checked without it";
+  } else if (record->file_sha256 != key.file.digest) {
+    why = path + " changed since an apply last opened it with the passphrase (its digest differs "
+          "from the record in " + root.state_file().str() + ")";
+  } else {
+    ObservedKey vouched = key;
+    vouched.status = crypto::KeyLoadStatus::ok;
+    vouched.encrypted = true;
+    vouched.type = type;
+    vouched.description = record->key_type;
+    vouched.fingerprint = record->public_key_sha256;
+    vouched.detail.clear();
+    return vouched;
+  }
+  spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
+                      *secrets.ca_passphrase_missing + " (it holds the CA key's passphrase): " + why +
+                          "; set it for this run. Nothing was changed");
+}
+
 // A managed CA's key file: a corrupt one is replaced (flagged as breaking
-// trust), unless it may be an encrypted key we failed to open.
-void check_ca_key_opens(const spec::Spec& spec, const Root& root, const CaKey& ca_key) {
+// trust), unless it may be an encrypted key we failed to open. Returns the
+// key as the plan sees it.
+ObservedKey check_ca_key_opens(const spec::Spec& spec, const ResolvedSecrets& secrets,
+                               const FileSystem& fs, const Root& root, const CaKey& ca_key) {
   const ObservedKey& key = ca_key.loaded.observed;
-  if (!key.file.exists()) return;
+  if (!key.file.exists()) return key;
   const std::string path = root.host_path(key.file.path).str();
   const auto& var = spec.tls->ca.passphrase_env;
   switch (key.status) {
     case crypto::KeyLoadStatus::ok:
-      return;
+      if (secrets.ca_passphrase_missing) {
+        spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
+                            *secrets.ca_passphrase_missing + ": it holds the passphrase to encrypt " +
+                                path + ", which is not encrypted at rest. Nothing was changed");
+      }
+      return key;
     case crypto::KeyLoadStatus::needs_passphrase:
+      if (var && secrets.ca_passphrase_missing) return vouched_by_record(spec, secrets, fs, root, key);
       spec::throw_located(
           spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
           path +
@@ -62,8 +104,9 @@ void check_ca_key_opens(const spec::Spec& spec, const Root& root, const CaKey& c
                                 ") and a passphrase is set: refusing to replace the CA key; "
                                 "restore it or remove it by hand to make a new CA");
       }
-      return;  // planned as a replacement, flagged as breaking trust
+      return key;  // planned as a replacement, flagged as breaking trust
   }
+  return key;
 }
 
 }  // namespace
@@ -76,9 +119,15 @@ ObservedPki observe_pki(const spec::Spec& spec, const ResolvedSecrets& secrets,
   }
   // Loaded once, with the secrets: from its file or the environment.
   const CaKey& ca_key = *secrets.ca_key;
-  if (tls.ca.managed) check_ca_key_opens(spec, root, ca_key);
+  const ObservedKey managed_key =
+      tls.ca.managed ? check_ca_key_opens(spec, secrets, fs, root, ca_key) : ObservedKey{};
   LoadedCertificate ca_cert =
       observe_certificate(fs, root, tls.ca.cert_path, key_of(ca_key.loaded));
+  if (tls.ca.managed && !ca_key.usable() && managed_key.status == crypto::KeyLoadStatus::ok) {
+    // Vouched for by the record: the certificate holds the recorded key.
+    ca_cert.observed.matches_key =
+        ca_cert.observed.parsed && ca_cert.observed.facts.public_key_fingerprint == managed_key.fingerprint;
+  }
   ca_cert.observed.signed_by_ca = ca_cert.cert && ca_cert.cert->signed_by(*ca_cert.cert);
   if (!tls.ca.managed) check_given_ca(spec, root, ca_cert.observed, ca_key);
 
@@ -100,8 +149,15 @@ ObservedPki observe_pki(const spec::Spec& spec, const ResolvedSecrets& secrets,
     pki.client_keys[client.name] = std::move(key.observed);
     pki.client_certs[client.name] = std::move(cert.observed);
   }
-  if (tls.ca.managed) pki.ca_key = ca_key.loaded.observed;
+  if (tls.ca.managed) pki.ca_key = managed_key;
   pki.ca_key_available = ca_key.usable();
+  if (!pki.ca_key_available) {
+    pki.ca_key_missing = secrets.ca_passphrase_missing && ca_key.present
+                             ? *secrets.ca_passphrase_missing + " (the CA key's passphrase)"
+                         : ca_key.origin == CaKeyOrigin::environment
+                             ? "environment variable " + ca_key.name + " is not set"
+                             : ca_key.name + " does not exist";
+  }
   pki.ca_cert = std::move(ca_cert.observed);
   pki.server_key = std::move(server_key.observed);
   pki.server_cert = std::move(server_cert.observed);

@@ -29,6 +29,11 @@ EnvLookup process_environment() {
 ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, const Root& root,
                                 const EnvLookup& env) {
   ResolvedSecrets secrets;
+  // Every missing or empty source is reported in one run, not one per run.
+  std::vector<spec::Diagnostic> problems;
+  auto problem = [&](const spec::Mark& mark, const std::string& field, const std::string& message) {
+    problems.push_back(spec::Diagnostic{spec.source_file, mark, field, message});
+  };
   for (std::size_t i = 0; i < spec.users.size(); ++i) {
     const spec::User& user = spec.users[i];
     if (user.state != spec::UserState::present || !user.password) continue;
@@ -36,15 +41,11 @@ ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, co
     const std::string field = "users[" + std::to_string(i) + "]";
     if (source.kind == spec::PasswordSourceKind::env) {
       auto value = env(source.value);
-      if (!value) {
-        spec::throw_located(
-            spec, user.mark, field + ".password_env",
-            "environment variable " + source.value + " is not set (user " + user.name + ")");
-      }
-      if (value->empty()) {
-        spec::throw_located(
-            spec, user.mark, field + ".password_env",
-            "environment variable " + source.value + " is empty (user " + user.name + ")");
+      if (!value || value->empty()) {
+        problem(user.mark, field + ".password_env",
+                "environment variable " + source.value + (value ? " is empty" : " is not set") +
+                    " (user " + user.name + ")");
+        continue;
       }
       secrets.passwords.emplace(user.name, Secret(std::move(*value)));
     } else if (source.kind == spec::PasswordSourceKind::file) {
@@ -54,31 +55,43 @@ ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, co
       ReadResult read =
           fs.read(root.host_path(source.value), k_max_secret_bytes, LastLink::followed);
       if (read.status != ReadStatus::ok) {
-        spec::throw_located(
-            spec, user.mark, field + ".password_file",
-            "cannot read " + path + ": " + read.error + " (user " + user.name + ")");
+        problem(user.mark, field + ".password_file",
+                "cannot read " + path + ": " + read.error + " (user " + user.name + ")");
+        continue;
       }
       Secret password(first_line(read.content));
       if (password.empty()) {
-        spec::throw_located(spec, user.mark, field + ".password_file",
-                            path + ": first line is empty (user " + user.name + ")");
+        problem(user.mark, field + ".password_file",
+                path + ": first line is empty (user " + user.name + ")");
+        continue;
       }
       secrets.passwords.emplace(user.name, std::move(password));
     }
   }
   if (spec.tls && spec.tls->ca.passphrase_env) {
-    const std::string& var = *spec.tls->ca.passphrase_env;
+    const spec::CertificateSpec& ca = spec.tls->ca;
+    const std::string& var = *ca.passphrase_env;
     auto value = env(var);
     if (value && !value->empty()) {
       secrets.ca_passphrase = Secret(std::move(*value));
-    } else if (spec.tls->ca.managed) {
+    } else {
+      const std::string missing = "environment variable " + var + (value ? " is empty" : " is not set");
+      secrets.ca_passphrase_missing = missing;
       // A given CA's key may be absent on a run that issues nothing (cron,
-      // --plan): observe asks for its passphrase only when the key is there.
-      spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
-                          "environment variable " + var + (value ? " is empty" : " is not set") +
-                              " (it holds the CA key's passphrase)");
+      // --plan): observe asks for its passphrase only when the key is
+      // there. So may a managed CA's key file that an earlier run opened
+      // with the passphrase (observe/pki.cpp checks it against that
+      // run's record). A key still to be made needs it now.
+      const bool key_file_exists =
+          !ca.key_env && !ca.key_path.empty() &&
+          fs.stat(root.host_path(ca.key_path), LastLink::not_followed).exists();
+      if (ca.managed && !key_file_exists) {
+        problem(ca.mark, "tls.ca.passphrase_env",
+                missing + " (it holds the CA key's passphrase, needed to encrypt the new CA key)");
+      }
     }
   }
+  if (!problems.empty()) throw spec::SpecError(std::move(problems));
   secrets.ca_key = resolve_ca_key(spec, fs, root, env,
                                   secrets.ca_passphrase ? &*secrets.ca_passphrase : nullptr);
   return secrets;

@@ -18,12 +18,17 @@ namespace mosq::observe {
 struct ResolvedSecrets {
   std::map<std::string, Secret> passwords;  // user -> password, env and file sources
   std::optional<Secret> ca_passphrase;      // when tls.ca.passphrase_env is set
+  // tls.ca.passphrase_env is set but its variable is not (or is empty):
+  // "environment variable X is not set", for messages. Allowed only where
+  // no key is opened (see observe/pki.cpp).
+  std::optional<std::string> ca_passphrase_missing;
   std::optional<CaKey> ca_key;              // when the spec has tls: (see ca_key.h)
 };
 
-// Throws Error naming the spec location, the field and the variable or file
-// ("broker.yaml:14:5: users[0].password_env: environment variable
-// MQTT_USER1_PASSWORD is not set"). Values never appear in messages.
+// Throws SpecError with every missing or unreadable source, each naming the
+// spec location, the field and the variable or file ("broker.yaml:14:5:
+// users[0].password_env: environment variable MQTT_USER1_PASSWORD is not
+// set"). Values never appear in messages.
 ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, const Root& root,
                                 const EnvLookup& env);
 

@@ -7,8 +7,10 @@ namespace {
 
 constexpr std::int64_t k_day = 86400;
 
-bool is_issued_certificate(ResourceKind kind) {
-  return kind == ResourceKind::server_certificate || kind == ResourceKind::client_certificate;
+// What the CA key signs: the CA's own certificate and those it issues.
+bool is_signed(ResourceKind kind) {
+  return kind == ResourceKind::ca_certificate || kind == ResourceKind::server_certificate ||
+         kind == ResourceKind::client_certificate;
 }
 
 }  // namespace
@@ -26,7 +28,7 @@ Change plan_given_ca_certificate(const observe::ObservedCertificate& cert, std::
 }
 
 std::vector<std::string> given_ca_warnings(const spec::Spec& spec, const observe::Observed& observed,
-                                           const std::vector<Change>& changes, std::int64_t now) {
+                                           std::int64_t now) {
   std::vector<std::string> warnings;
   if (!spec.tls || spec.tls->ca.managed || !observed.pki) return warnings;
   const spec::CertificateSpec& ca = spec.tls->ca;
@@ -42,20 +44,23 @@ std::vector<std::string> given_ca_warnings(const spec::Spec& spec, const observe
     warnings.push_back(given + " expires " + format_date(not_after) + ", inside renew_before_days " +
                        std::to_string(ca.renew_before_days) + elsewhere);
   }
-  if (pki.ca_key_available) return warnings;
+  return warnings;
+}
+
+std::optional<std::string> ca_key_missing_warning(const observe::Observed& observed,
+                                                  const std::vector<Change>& changes) {
+  if (!observed.pki || observed.pki->ca_key_available) return std::nullopt;
   std::string waiting;
   for (const Change& change : changes) {
-    if (is_issued_certificate(change.kind) && change.content_changes) {
+    // A CA key made this run signs what follows it.
+    if (change.kind == ResourceKind::ca_key && change.content_changes) return std::nullopt;
+    if (is_signed(change.kind) && change.content_changes) {
       waiting += (waiting.empty() ? "" : ", ") + change.name;
     }
   }
-  if (!waiting.empty()) {
-    const std::string missing = ca.key_env ? "environment variable " + *ca.key_env + " is not set"
-                                           : ca.key_path + " does not exist";
-    warnings.push_back("the CA key is not at hand (" + missing + "): apply cannot issue " + waiting +
-                       " until it is given");
-  }
-  return warnings;
+  if (waiting.empty()) return std::nullopt;
+  return "the CA key is not at hand (" + observed.pki->ca_key_missing + "): apply cannot issue " +
+         waiting + " until it is given";
 }
 
 }  // namespace mosq::plan

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,14 @@ namespace mosq::plan {
 Change plan_given_ca_certificate(const observe::ObservedCertificate& cert, std::int64_t now);
 
 // An expired or expiring given CA (inside tls.ca.renew_before_days), named
-// with its date; certificates to issue while the CA key is not at hand
-// (apply will refuse them). Empty for a managed CA.
+// with its date. Empty for a managed CA.
 std::vector<std::string> given_ca_warnings(const spec::Spec& spec, const observe::Observed& observed,
-                                           const std::vector<Change>& changes, std::int64_t now);
+                                           std::int64_t now);
+
+// Certificates to sign while the CA key is not at hand (a given CA's key
+// variable unset, a managed key's passphrase not given): apply will refuse
+// them, so the plan says which and why.
+std::optional<std::string> ca_key_missing_warning(const observe::Observed& observed,
+                                                  const std::vector<Change>& changes);
 
 }  // namespace mosq::plan

@@ -150,8 +150,11 @@ Plan make_plan(const spec::Spec& spec, const observe::Observed& observed, std::i
   std::vector<std::string> listener_reasons;
   plan.changes.push_back(plan_config(spec, observed, listener_reasons));
   add_warnings(spec, observed, plan);
-  for (auto& warning : given_ca_warnings(spec, observed, plan.changes, now)) {
+  for (auto& warning : given_ca_warnings(spec, observed, now)) {
     plan.warnings.push_back(std::move(warning));
+  }
+  if (auto warning = ca_key_missing_warning(observed, plan.changes)) {
+    plan.warnings.push_back(std::move(*warning));
   }
 
   // What the running broker must do. A broker known not to run needs

@@ -140,6 +140,28 @@ TEST_CASE("bad input: the CA passphrase variable is not set") {
                   "tls.ca.passphrase_env: environment variable CA_PASSPHRASE is not set");
 }
 
+TEST_CASE("bad input: every missing secret is reported in one run, each located") {
+  ValidTree t;
+  fs::remove(t.host("/run/secrets/bob"));
+  const std::map<std::string, std::string> env = {{"-ALICE_PW", ""}, {"-CA_PASSPHRASE", ""}};
+  const std::string spec = t.spec_path();
+  for (const std::vector<std::string>& args : {std::vector<std::string>{}, {"--plan"}}) {
+    expect_rejected(t, args, env, spec + ":15:5: users[0].password_env: environment variable ALICE_PW is not set");
+    expect_rejected(t, args, env, "users[1].password_file: cannot read " + t.host("/run/secrets/bob"));
+    // No CA key yet: the passphrase is needed to encrypt the new one.
+    expect_rejected(t, args, env,
+                    "tls.ca.passphrase_env: environment variable CA_PASSPHRASE is not set (it holds the CA key's "
+                    "passphrase, needed to encrypt the new CA key)");
+  }
+  // --json: one diagnostic each.
+  auto j = t.run({"--plan", "--json"}, env);
+  INFO(describe(j));
+  const auto diagnostics = nlohmann::json::parse(j.out).at("error").at("diagnostics");
+  std::vector<std::string> fields;
+  for (const auto& d : diagnostics) fields.push_back(d.at("field"));
+  CHECK(fields == std::vector<std::string>{"users[0].password_env", "users[1].password_file", "tls.ca.passphrase_env"});
+}
+
 TEST_CASE("bad input: a password_file source that is missing, unreadable or empty") {
   ValidTree t;
   const std::string secret = t.host("/run/secrets/bob");

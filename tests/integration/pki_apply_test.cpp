@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "crypto/certificate.h"
 #include "support/integration.h"
 #include "support/plan_json.h"
 
@@ -327,7 +328,8 @@ TEST_CASE("pki: an unencrypted CA key is re-encrypted in place when passphrase_e
   CHECK(t.plan().exit_code == 0);
 }
 
-TEST_CASE("pki: a wrong or missing passphrase is exit 1 naming the variable, nothing written") {
+TEST_CASE("pki: a wrong passphrase is exit 1 naming the variable; a missing one when a signature is due, "
+          "nothing written") {
   SpecYaml spec = pki_spec();
   spec.ca_passphrase_env = "CA_PASSPHRASE";
   PkiTree t(spec);
@@ -345,10 +347,15 @@ TEST_CASE("pki: a wrong or missing passphrase is exit 1 naming the variable, not
     CHECK(wrong.exit_code == 1);
     CHECK(contains(wrong.err, "tls.ca.passphrase_env: the passphrase in CA_PASSPHRASE does not decrypt " +
                                   t.host(k_ca_key)));
+    // Missing: the key file is the one the last apply opened (the state
+    // file's record), so the plan is made; signing needs the passphrase.
     auto missing = t.run(args, {{"-CA_PASSPHRASE", ""}});
     INFO(describe(missing));
-    CHECK(missing.exit_code == 1);
-    CHECK(contains(missing.err, "environment variable CA_PASSPHRASE is not set"));
+    CHECK(missing.exit_code == (plan ? 2 : 1));
+    CHECK(contains(missing.out, "server certificate /etc/mosquitto/certs/server.crt: does not exist"));
+    CHECK(contains(missing.err, plan ? "the CA key is not at hand (environment variable CA_PASSPHRASE is not set"
+                                     : "tls.ca.passphrase_env: environment variable CA_PASSPHRASE is not set: it "
+                                       "holds the CA key's passphrase, needed to issue server_certificate"));
     CHECK(describe_differences(before, t.snapshot()) == "");
   }
 
@@ -476,7 +483,8 @@ TEST_CASE("pki: a second apply changes nothing (CA with passphrase, server, clie
   t.env["ALICE_PW"] = "alice-Pw-1111";
   t.apply_ok();
   const TreeSnapshot before = t.snapshot();
-  REQUIRE(regular_files(before).size() == 8);  // 3 certs, 3 keys, password file, config
+  // 3 certs, 3 keys, password file, config; the state file's CA key record
+  REQUIRE(regular_files(before).size() == 9);
   auto r = t.apply();
   INFO(describe(r));
   CHECK(r.exit_code == 0);
@@ -776,4 +784,79 @@ TEST_CASE("pki: a server certificate from an impostor CA with the same name is r
   require_verifies(t.ca(), t.srv());
   CHECK(cert_public_key(t.srv()) == key_public_key(t.host(k_srv_key)));
   CHECK(t.plan().exit_code == 0);
+}
+
+TEST_CASE("pki: with an encrypted CA key, a run that signs nothing needs no passphrase (the state file's record)") {
+  SpecYaml spec = pki_spec();
+  spec.ca_passphrase_env = "CA_PASSPHRASE";
+  PkiTree t(spec);
+  t.apply_ok();
+  const std::string state_file = t.host("/var/lib/mosq-reconcile/state.json");
+  const json state = json::parse(read_file(state_file));
+  INFO(state.dump(2));
+  REQUIRE(state.contains("verified_ca_key"));
+  CHECK(state["verified_ca_key"]["path"] == k_ca_key);
+  CHECK(state["verified_ca_key"]["key_type"] == "ec-p256");
+  const auto ca_cert = mosq::crypto::Certificate::parse_pem(read_file(t.ca()), nullptr);
+  REQUIRE(ca_cert);
+  CHECK(state["verified_ca_key"]["public_key_sha256"] == ca_cert->facts().public_key_fingerprint);
+  CHECK_FALSE(contains(read_file(state_file), k_passphrase));
+  const std::map<std::string, std::string> no_passphrase = {{"-CA_PASSPHRASE", ""}};
+
+  SECTION("no-op runs: exit 0 and nothing written, apply and --plan alike") {
+    const TreeSnapshot before = t.snapshot();
+    auto apply = t.run({}, no_passphrase);
+    INFO(describe(apply));
+    CHECK(apply.exit_code == 0);
+    CHECK(contains(apply.out, "No changes."));
+    auto plan = t.run({"--plan"}, no_passphrase);
+    INFO(describe(plan));
+    CHECK(plan.exit_code == 0);
+    CHECK(plan.err.empty());
+    CHECK(describe_differences(before, t.snapshot()) == "");
+  }
+  SECTION("a key file that changed since the record: exit 1 naming the variable, nothing written") {
+    write_file(t.host(k_ca_key), read_file(t.host(k_ca_key)) + "\n", 0600);
+    const TreeSnapshot before = t.snapshot();
+    for (const std::vector<std::string>& args : {std::vector<std::string>{}, {"--plan"}}) {
+      auto r = t.run(args, no_passphrase);
+      INFO(describe(r));
+      CHECK(r.exit_code == 1);
+      CHECK(contains(r.err, "tls.ca.passphrase_env: environment variable CA_PASSPHRASE is not set (it holds the "
+                            "CA key's passphrase): " + t.host(k_ca_key) + " changed since an apply last opened it"));
+      CHECK(describe_differences(before, t.snapshot()) == "");
+    }
+    // A run with the passphrase records the file as it now is.
+    t.apply_ok();
+    auto again = t.run({}, no_passphrase);
+    INFO(describe(again));
+    CHECK(again.exit_code == 0);
+  }
+  SECTION("no record (a state file lost or never written): exit 1 naming the variable") {
+    REQUIRE(::unlink(state_file.c_str()) == 0);
+    auto r = t.run({"--plan"}, no_passphrase);
+    INFO(describe(r));
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "environment variable CA_PASSPHRASE is not set (it holds the CA key's passphrase): no "
+                          "apply that had it has recorded " + t.host(k_ca_key)));
+  }
+  SECTION("a CA certificate that is not the recorded key's is planned anew, and apply needs the passphrase") {
+    // Another CA's certificate at the CA path: the record's public key
+    // tells the plan it does not match the key.
+    SpecYaml other_spec = pki_spec();
+    PkiTree other(other_spec);
+    other.apply_ok();
+    write_file(t.ca(), read_file(other.ca()), 0644);
+    const TreeSnapshot before = t.snapshot();
+    auto plan = t.run({"--plan"}, no_passphrase);
+    INFO(describe(plan));
+    CHECK(plan.exit_code == 2);
+    CHECK(contains(plan.out, "CA certificate /etc/mosquitto/certs/ca.crt"));
+    CHECK(contains(plan.err, "the CA key is not at hand (environment variable CA_PASSPHRASE is not set"));
+    auto apply = t.run({"--allow-trust-break"}, no_passphrase);
+    INFO(describe(apply));
+    CHECK(apply.exit_code == 1);
+    CHECK(contains(apply.err, "it holds the CA key's passphrase, needed to issue ca_certificate"));
+    CHECK(describe_differences(before, t.snapshot()) == "");
+  }
 }

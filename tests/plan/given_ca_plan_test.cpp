@@ -141,6 +141,7 @@ TEST_CASE("certificates to issue while the CA key is not at hand: planned all th
   auto observed = given_ca_in_sync(spec);
   observed.pki->client_certs["sensor-1"].facts.issuer = k_fleet_ca;
   observed.pki->ca_key_available = false;
+  observed.pki->ca_key_missing = "environment variable MQTT_CA_KEY is not set";
   SECTION("nothing to issue: no warning, no change") {
     const auto plan = plan_for(spec, observed);
     CHECK_FALSE(plan.has_changes());
@@ -160,6 +161,7 @@ TEST_CASE("certificates to issue while the CA key is not at hand: planned all th
   SECTION("from a key file that is missing") {
     spec.tls->ca.key_env.reset();
     spec.tls->ca.key_path = "/root/fleet-ca.key";
+    observed.pki->ca_key_missing = "/root/fleet-ca.key does not exist";
     observed.pki->server_cert.signed_by_ca = false;
     CHECK(has_warning(plan_for(spec, observed),
                       "the CA key is not at hand (/root/fleet-ca.key does not exist): apply cannot issue "
@@ -171,8 +173,36 @@ TEST_CASE("a managed CA is unaffected: no warning about a key it makes itself", 
   const auto spec = example_spec();
   auto observed = in_sync(spec);
   observed.pki->ca_key_available = false;  // corrupt: replaced, so a new key signs
+  observed.pki->ca_key.status = crypto::KeyLoadStatus::corrupt;
+  observed.pki->ca_key_missing = "/etc/mosquitto/certs/ca.key does not exist";
   observed.pki->server_cert.signed_by_ca = false;
   const auto plan = plan_for(spec, observed);
-  CHECK(plan.warnings.empty());
+  CHECK(find_change(plan, ResourceKind::ca_key).action == Action::replace);
+  CAPTURE(plan.warnings);
+  CHECK_FALSE(has_warning(plan, "not at hand"));
   CHECK(find_change(plan, ResourceKind::ca_certificate).managed);
+}
+
+TEST_CASE("a managed CA key whose passphrase is not given: what must be signed is planned, with a warning",
+          "[plan]") {
+  const auto spec = example_spec();
+  auto observed = in_sync(spec);
+  // Vouched for by the state file's record: known, usable for planning only.
+  observed.pki->ca_key_available = false;
+  observed.pki->ca_key_missing = "environment variable MQTT_CA_PASSPHRASE is not set (the CA key's passphrase)";
+  SECTION("nothing to sign: no change, no warning") {
+    const auto plan = plan_for(spec, observed);
+    CHECK_FALSE(plan.has_changes());
+    CHECK(plan.warnings.empty());
+  }
+  SECTION("a server certificate to renew: planned, and the warning names the variable") {
+    observed.pki->server_cert.facts.not_after = k_now + 2 * k_day;
+    const auto plan = plan_for(spec, observed);
+    CHECK(find_change(plan, ResourceKind::server_certificate).action == Action::replace);
+    CHECK(find_change(plan, ResourceKind::ca_key).action == Action::no_op);
+    CHECK(plan.warnings == std::vector<std::string>{
+                               "the CA key is not at hand (environment variable MQTT_CA_PASSPHRASE is not set "
+                               "(the CA key's passphrase)): apply cannot issue server_certificate until it is "
+                               "given"});
+  }
 }

@@ -1,0 +1,60 @@
+#include "observe/tool_state.h"
+
+#include <catch2/catch.hpp>
+
+using namespace mosq::observe;
+
+namespace {
+
+VerifiedCaKey record() {
+  VerifiedCaKey key;
+  key.path = "/etc/mosquitto/certs/ca.key";
+  key.file_sha256 = "cf0b05521b753d331489061dbc22814c205988c69294394c181eb372d80ae914";
+  key.public_key_sha256 = "3d1bab5baa0fa52ef2e9064481f0d58208426e5b3584df2a0fa2778db40efe73";
+  key.key_type = "ec-p256";
+  key.verified_at = 1796181943;
+  return key;
+}
+
+}  // namespace
+
+TEST_CASE("tool state: both parts written and read back", "[observe][state]") {
+  ToolState state;
+  state.verified_ca_key = record();
+  PendingRestart pending;
+  pending.since = 1796181000;
+  pending.since_boot = 12.5;
+  pending.boot_id = "5f1c9b8e";
+  pending.reasons = {"listener 8883 added"};
+  state.pending_restart = pending;
+  const ToolState again = parse_tool_state(render_tool_state(state));
+  REQUIRE(again.verified_ca_key);
+  CHECK(*again.verified_ca_key == record());
+  REQUIRE(again.pending_restart);
+  CHECK(again.pending_restart->reasons == pending.reasons);
+  CHECK(again.pending_restart->since_boot == 12.5);
+  CHECK(render_tool_state(again) == render_tool_state(state));
+}
+
+TEST_CASE("tool state: garbage is an empty state; a partial CA key record vouches for nothing",
+          "[observe][state]") {
+  for (const char* text : {"", "not json", "[]", "{\"verified_ca_key\": 3}", "{\"pending_restart\": []}"}) {
+    CAPTURE(text);
+    CHECK(parse_tool_state(text).empty());
+  }
+  for (const char* field : {"path", "file_sha256", "public_key_sha256", "key_type"}) {
+    CAPTURE(field);
+    ToolState state;
+    state.verified_ca_key = record();
+    auto json = render_tool_state(state);
+    // The field's value made a number: the record is dropped as a whole.
+    const std::string key = std::string("\"") + field + "\": \"";
+    const auto at = json.find(key);
+    REQUIRE(at != std::string::npos);
+    const auto end = json.find('"', at + key.size());
+    json.replace(at + key.size() - 1, end - (at + key.size()) + 2, "7");
+    CHECK_FALSE(parse_tool_state(json).verified_ca_key);
+  }
+  CHECK(ToolState{}.empty());
+  CHECK(render_tool_state(ToolState{}) == "{\n  \"format_version\": 1\n}\n");
+}
