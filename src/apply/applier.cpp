@@ -1,5 +1,6 @@
 #include "apply/applier.h"
 
+#include "apply/backup.h"
 #include "apply/pki_issuer.h"
 #include "apply/reload.h"
 #include "apply/state_file.h"
@@ -81,7 +82,8 @@ std::string past_tense(plan::Action action) {
 // Writes each change in order; throws at the first failure, with what
 // was written before it in report.
 void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
-                   FileSystem& fs, const Root& root, std::int64_t now, ApplyReport& report) {
+                   FileSystem& fs, const Root& root, std::int64_t now, std::int64_t real_now,
+                   const ApplyOptions& options, ApplyReport& report) {
   PkiIssuer issuer(spec, secrets, fs, root, now);
   for (const StaleTempFile& stale : plan.stale_temp_files) {
     fs.remove_stale_temp_file(stale.beside, stale.name);
@@ -98,6 +100,11 @@ void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe
       }
     } else {
       fs.create_directories(host.sibling(parent_path(host.inside())), 0755);
+      if (options.backup && change.observed_digest != "absent") {
+        Backup kept{change.path, keep_backup(fs, host, current, real_now)};
+        report.done.push_back("kept " + kept.file + " as " + kept.backup);
+        report.backups.push_back(std::move(kept));
+      }
       switch (change.kind) {
         case plan::ResourceKind::password_file:
           fs.write_atomic(host, new_password_file(change, current, spec, secrets), change.policy);
@@ -140,11 +147,11 @@ plan::Plan written_part(const plan::Plan& plan, std::size_t written) {
 
 ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
                        const observe::ResolvedSecrets& secrets, FileSystem& fs, Host& host, const Root& root,
-                       const observe::EnvLookup& env, std::int64_t now) {
+                       const observe::EnvLookup& env, std::int64_t now, const ApplyOptions& options) {
   check_can_issue(plan, spec, secrets, root);  // throws before anything is written
   ApplyReport report;
   try {
-    write_changes(plan, spec, secrets, fs, root, now, report);
+    write_changes(plan, spec, secrets, fs, root, now, host.now(), options, report);
     // Real time, not --now: when the key was last opened, for people.
     record_verified_ca_key(spec, secrets, fs, root, host.now());
   } catch (const Error& e) {

@@ -18,12 +18,24 @@
 
 namespace mosq::apply {
 
+struct ApplyOptions {
+  // Keep each file whose content is replaced as <file>.<time>~ (backup.h).
+  bool backup = false;
+};
+
+// A file kept by --backup: the file and its backup, as the spec names paths.
+struct Backup {
+  std::string file;
+  std::string backup;
+};
+
 struct ApplyReport {
   std::vector<std::string> done;      // "created CA key /etc/...", for people
   std::vector<std::string> warnings;  // a restart that could not be done, ...
   bool reloaded = false;
   bool restarted = false;
   std::size_t files_written = 0;      // files changed (content, mode or owner)
+  std::vector<Backup> backups;        // --backup: what was kept, in apply order
   // Set when apply stopped half way (stale plan, ENOSPC, a hook failed):
   // what was done before it is still in `done`, and the broker was still
   // told to reload what had been written.
@@ -37,6 +49,6 @@ struct ApplyReport {
 // written (each is whole); a re-run converges.
 ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
                        const observe::ResolvedSecrets& secrets, FileSystem& fs, Host& host, const Root& root,
-                       const observe::EnvLookup& env, std::int64_t now);
+                       const observe::EnvLookup& env, std::int64_t now, const ApplyOptions& options = {});
 
 }  // namespace mosq::apply

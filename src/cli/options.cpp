@@ -26,6 +26,7 @@ po::options_description visible_options() {
                             "CA certificate under another key or subject)")
       ("quiet,q", "print nothing when nothing changed, one line per change otherwise (for cron)")
       ("detailed-exitcode", "apply exits 0 in sync, 2 changed, 1 error (as --plan does)")
+      ("backup", "keep each file apply replaces beside it as FILE.YYYY-MM-DD@HH:MM:SS~ (UTC), same mode and owner")
       ("lock-timeout", po::value<int>()->value_name("SECONDS"),
        "apply waits this long for another run's lock, then fails naming its pid (default 60)")
       ("help,h", "show this help")
@@ -38,7 +39,7 @@ po::options_description visible_options() {
 std::string usage() {
   std::ostringstream out;
   out << "Usage: mosq-reconcile [--plan] [--json] [--diff] [--root DIR] [--state-dir DIR] [--now TIME] "
-         "[--validate] [--quiet] [--detailed-exitcode] [--allow-trust-break] [--lock-timeout SECONDS] SPEC\n\n"
+         "[--validate] [--quiet] [--detailed-exitcode] [--backup] [--allow-trust-break] [--lock-timeout SECONDS] SPEC\n\n"
       << "Makes a Mosquitto broker's users, TLS files and config match SPEC (broker.yaml).\n"
       << "Without --plan it applies the changes; a second run changes nothing.\n\n"
       << visible_options();
@@ -74,6 +75,7 @@ Options parse_options(const std::vector<std::string>& args) {
   options.allow_trust_break = vm.count("allow-trust-break") != 0;
   options.quiet = vm.count("quiet") != 0;
   options.detailed_exitcode = vm.count("detailed-exitcode") != 0;
+  options.backup = vm.count("backup") != 0;
   if (vm.count("lock-timeout")) {
     options.lock_timeout_seconds = vm["lock-timeout"].as<int>();
     if (options.lock_timeout_seconds < 0 || options.lock_timeout_seconds > 86400) {

@@ -30,6 +30,8 @@ struct Options {
   bool quiet = false;
   // Apply's exit code tells changed (2) from in sync (0), as --plan's does.
   bool detailed_exitcode = false;
+  // Keep each file apply replaces as <file>.<time>~ (as Ansible's backup: yes).
+  bool backup = false;
 };
 
 // Throws Error with a usage message.

@@ -63,7 +63,10 @@ Root make_root(const Options& options, const FileSystem& fs) {
 }
 
 nlohmann::json report_json(const apply::ApplyReport& report) {
+  nlohmann::json backups = nlohmann::json::array();
+  for (const auto& kept : report.backups) backups.push_back({{"file", kept.file}, {"backup", kept.backup}});
   return {{"done", report.done},
+          {"backups", backups},
           {"warnings", report.warnings},
           {"reloaded", report.reloaded},
           {"restarted", report.restarted}};
@@ -198,7 +201,7 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
       output.out << json.dump(2) << "\n";
       return ExitCode::error;
     }
-    report = apply::apply_plan(plan, spec, secrets, fs, host, root, env, now);
+    report = apply::apply_plan(plan, spec, secrets, fs, host, root, env, now, {options.backup});
   } else {
     // Nothing to write, but the CA key may have been opened with its
     // passphrase for the first time (or since its file changed).
