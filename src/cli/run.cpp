@@ -165,6 +165,9 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
 
   const observe::Observed observed = observe::observe(spec, secrets, fs, host, root);
   const plan::Plan plan = plan::make_plan(spec, observed, now);
+  // The broker would refuse the result (or listen twice): say which lines
+  // of its own config to delete, and write nothing.
+  if (!plan.config_conflicts.empty()) throw spec::SpecError(plan.config_conflicts);
 
   const render::Color color = output.color ? render::Color::on : render::Color::off;
   nlohmann::json json;

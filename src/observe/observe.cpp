@@ -149,6 +149,7 @@ Observed observe(const spec::Spec& spec, const ResolvedSecrets& secrets, const F
   observed.password_file = observe_password_file(spec, secrets, fs, root);
   observed.config.file = observe_file(fs, root, spec.broker.config_file, k_max_config_bytes,
                                       &observed.config.content);
+  observed.main_config = observe_main_config(spec, fs, root);
   if (spec.tls) observed.pki = observe_pki(spec, secrets, fs, root);
   check_reachability(spec, fs, root, observed);
   observed.broker = observe_broker_process(spec, fs, host, root);

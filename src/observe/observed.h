@@ -13,6 +13,7 @@
 #include "broker/password_file.h"
 #include "crypto/certificate.h"
 #include "crypto/private_key.h"
+#include "observe/main_config.h"
 #include "util/file_system.h"
 
 namespace mosq::observe {
@@ -144,6 +145,7 @@ struct Observed {
   Ownership ownership;
   ObservedPasswordFile password_file;
   ObservedConfig config;
+  ObservedMainConfig main_config;  // the broker's hand-made config, read only
   std::optional<ObservedPki> pki;  // when the spec has tls:
   std::vector<Unreachable> unreachable;
   ObservedBroker broker;

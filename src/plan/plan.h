@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "spec/spec_error.h"
 #include "util/file_system.h"
 
 namespace mosq::plan {
@@ -96,6 +97,9 @@ struct Plan {
   // Temp files an interrupted run left (a key's or the hashes' copy):
   // apply removes them.
   std::vector<StaleTempFile> stale_temp_files;
+  // Lines of the broker's hand-made config that collide with the managed
+  // snippet (main_config_check.h): no plan with any is applied, or shown.
+  std::vector<spec::Diagnostic> config_conflicts;
 
   bool has_changes() const;
   bool restart_required() const {

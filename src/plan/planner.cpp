@@ -7,6 +7,7 @@
 #include "broker/config_render.h"
 #include "plan/file_policy.h"
 #include "plan/given_ca_plan.h"
+#include "plan/main_config_check.h"
 #include "plan/password_file_plan.h"
 #include "plan/pki_plan.h"
 
@@ -154,6 +155,11 @@ Plan make_plan(const spec::Spec& spec, const observe::Observed& observed, std::i
     plan.warnings.push_back(std::move(warning));
   }
   if (auto warning = ca_key_missing_warning(observed, plan.changes)) {
+    plan.warnings.push_back(std::move(*warning));
+  }
+  plan.config_conflicts =
+      main_config_conflicts(spec, observed.main_config, *plan.changes.back().desired_content);
+  if (auto warning = snippet_not_included_warning(spec, observed.main_config)) {
     plan.warnings.push_back(std::move(*warning));
   }
 

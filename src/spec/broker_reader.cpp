@@ -49,10 +49,13 @@ std::optional<std::string> read_env_name(YamlReader& reader, const Located& at) 
 Broker read_broker(YamlReader& reader, const Located& broker) {
   Broker result;
   const MappingReader fields(reader, broker,
-                             {"config_file", "password_file", "allow_anonymous", "unlisted_users", "owner",
-                              "group", "reload", "mosquitto_version", "hash_iterations"});
+                             {"config_file", "main_config", "password_file", "allow_anonymous", "unlisted_users",
+                              "owner", "group", "reload", "mosquitto_version", "hash_iterations"});
   if (const auto config_file = fields.required("config_file")) {
     result.config_file = reader.absolute_path(*config_file).value_or("");
+  }
+  if (const auto main_config = fields.optional("main_config")) {
+    result.main_config = reader.absolute_path(*main_config).value_or(k_default_main_config);
   }
   if (const auto password_file = fields.required("password_file")) {
     result.password_file = reader.absolute_path(*password_file).value_or("");

@@ -142,7 +142,7 @@ void check_tls(const Tls& tls, YamlReader& reader) {
 // certificate over a password's source file). Paths are compared normalised,
 // and one whose ".." climbs above / is refused here, where it is written.
 void check_files(const Spec& spec, YamlReader& reader) {
-  enum class Use { written, pid_file, password_source };
+  enum class Use { written, pid_file, password_source, main_config };
   struct Claim {
     std::string field;
     Use use;
@@ -169,6 +169,11 @@ void check_files(const Spec& spec, YamlReader& reader) {
   };
   claim(spec.broker.config_file, "broker.config_file", Use::written);
   claim(spec.broker.password_file, "broker.password_file", Use::written);
+  // Read, never written; the same file as config_file means the tool owns
+  // the broker's whole config, which is allowed.
+  if (normalize_path(spec.broker.main_config) != normalize_path(spec.broker.config_file)) {
+    claim(spec.broker.main_config, "broker.main_config", Use::main_config);
+  }
   if (spec.tls) {
     const Tls& tls = *spec.tls;
     claim(tls.ca.cert_path, "tls.ca.cert", Use::written);

@@ -27,8 +27,13 @@ struct Reload {
   std::optional<std::string> restart_command;  // for listener changes
 };
 
+// Where Debian's broker reads its config: read (never written) to find
+// hand-made directives that collide with the managed snippet.
+constexpr const char* k_default_main_config = "/etc/mosquitto/mosquitto.conf";
+
 struct Broker {
   std::string config_file;
+  std::string main_config = k_default_main_config;
   std::string password_file;
   bool allow_anonymous = false;
   UnlistedUsers unlisted_users = UnlistedUsers::remove;

@@ -319,6 +319,29 @@ class RealFileSystem : public FileSystem {
     return std::make_unique<FlockLock>(std::move(fd));
   }
 
+  std::vector<std::string> list_directory(const HostPath& path) const override {
+    // Located as an entry inside it: `dir` is then the directory itself.
+    const std::string inside = path.inside() == "/" ? "/." : path.inside() + "/.";
+    Located at = locate_or_throw(path.sibling(inside), LastLink::not_followed, "cannot open the directory");
+    UniqueFd listing = open_directory(at);
+    if (!listing) throw Error(path.str() + ": cannot list the directory: " + errno_text(errno));
+    DIR* dir = ::fdopendir(listing.get());
+    if (dir == nullptr) throw Error(path.str() + ": cannot list the directory: " + errno_text(errno));
+    listing.release();  // closedir closes it
+    std::vector<std::string> names;
+    errno = 0;
+    while (const dirent* entry = ::readdir(dir)) {
+      const std::string name = entry->d_name;
+      if (name != "." && name != "..") names.push_back(name);
+      errno = 0;
+    }
+    const int error = errno;
+    ::closedir(dir);
+    if (error != 0) throw Error(path.str() + ": cannot list the directory: " + errno_text(error));
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
   std::vector<std::string> stale_temp_files(const HostPath& path) const override {
     std::vector<std::string> names;
     Located at = locate(path, LastLink::not_followed);

@@ -102,6 +102,11 @@ class FileSystem {
   // then throws Error naming the holder's pid (from /proc/locks).
   virtual std::unique_ptr<FileLock> lock(const HostPath& path, std::chrono::milliseconds timeout) = 0;
 
+  // The names in the directory at path (not "." or ".."), sorted bytewise;
+  // the directory is reached as any path is (inside the root). Throws Error
+  // naming it when it cannot be opened or read.
+  virtual std::vector<std::string> list_directory(const HostPath& path) const = 0;
+
   // Temp files that write_atomic left beside path (a run killed between
   // creating and renaming one): names of regular files in path's directory
   // that match its temp-name pattern exactly. Links are never listed.

@@ -104,6 +104,7 @@ TEST_CASE("seed procedure: tutorial openssl files and a tlsv1 config converge an
       "version: 1\n"
       "broker:\n"
       "  config_file: @/etc/mosquitto/conf.d/default.conf\n"
+      "  main_config: @/broker/main.conf\n"
       "  password_file: @/etc/mosquitto/mqttpass\n"
       "  allow_anonymous: false\n"
       "  reload:\n"

@@ -128,7 +128,7 @@ TEST_CASE("50,000-character values are refused quickly, never by a crash", "[spe
   const std::string long_digits(50000, '7');
   for (const std::string& value : {long_word, long_digits, "-" + long_digits, "0x" + long_digits,
                                    long_digits + ".5", "1:" + long_digits}) {
-    for (const std::string& field : {"  owner: ", "  group: ", "  mosquitto_version: "}) {
+    for (const std::string field : {"  owner: ", "  group: ", "  mosquitto_version: "}) {
       const std::string error = load_error(k_head + field + value + "\n");
       INFO(field << value.substr(0, 10));
       CHECK(error.find("broker.yaml:5:") != std::string::npos);

@@ -272,7 +272,7 @@ TEST_CASE("messages name the file, line, column and field", "[spec]") {
   }
   SECTION("unknown field without a close match lists the fields") {
     CHECK(load_error(k_broker + "  colour: blue\n") ==
-          "broker.yaml:5:3: broker.colour: unknown field; expected one of: config_file, password_file, "
+          "broker.yaml:5:3: broker.colour: unknown field; expected one of: config_file, main_config, password_file, "
           "allow_anonymous, unlisted_users, owner, group, reload, mosquitto_version, hash_iterations");
   }
   SECTION("wrong type, at the value") {

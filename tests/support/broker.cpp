@@ -401,6 +401,7 @@ std::string spec_head(const std::string& extra_reload) {
   return "version: 1\n"
          "broker:\n"
          "  config_file: @/etc/mosquitto/conf.d/mosq-reconcile.conf\n"
+         "  main_config: @/broker/main.conf\n"
          "  password_file: @/etc/mosquitto/mqttpass\n"
          "  allow_anonymous: false\n"
          "  reload:\n"

@@ -42,6 +42,9 @@ class FaultyFileSystem : public FileSystem {
   std::unique_ptr<FileLock> lock(const HostPath& path, std::chrono::milliseconds timeout) override {
     return real().lock(path, timeout);
   }
+  std::vector<std::string> list_directory(const HostPath& path) const override {
+    return real().list_directory(path);
+  }
   std::vector<std::string> stale_temp_files(const HostPath& path) const override {
     return real().stale_temp_files(path);
   }
