@@ -42,6 +42,9 @@ ObservedMainConfig observe_main_config(const spec::Spec& spec, const FileSystem&
     const std::optional<std::string> dir = normalize_path(d.value);
     if (!dir) continue;
     observed.include_dirs.push_back(*dir);
+    // Not made yet (the snippet's own directory, before the first apply):
+    // nothing in it to collide with.
+    if (!fs.stat(root.host_path(*dir), LastLink::followed).exists()) continue;
     std::vector<std::string> names = fs.list_directory(root.host_path(*dir));
     names.erase(std::remove_if(names.begin(), names.end(),
                                [](const std::string& name) { return !ends_with(name, ".conf"); }),

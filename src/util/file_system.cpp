@@ -322,7 +322,8 @@ class RealFileSystem : public FileSystem {
   std::vector<std::string> list_directory(const HostPath& path) const override {
     // Located as an entry inside it: `dir` is then the directory itself.
     const std::string inside = path.inside() == "/" ? "/." : path.inside() + "/.";
-    Located at = locate_or_throw(path.sibling(inside), LastLink::not_followed, "cannot open the directory");
+    Located at = locate(path.sibling(inside), LastLink::not_followed);
+    if (at.error != 0) throw Error(path.str() + ": cannot open the directory: " + errno_text(at.error));
     UniqueFd listing = open_directory(at);
     if (!listing) throw Error(path.str() + ": cannot list the directory: " + errno_text(errno));
     DIR* dir = ::fdopendir(listing.get());

@@ -16,11 +16,6 @@ using namespace mosq::test;
 
 namespace {
 
-void make_fifo(const std::string& path) {
-  make_dirs(path.substr(0, path.find_last_of('/')));
-  REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
-}
-
 void make_sparse(const std::string& path, off_t size) {
   make_dirs(path.substr(0, path.find_last_of('/')));
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <boost/filesystem.hpp>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -59,6 +60,11 @@ bool file_exists(const std::string& path) { return boost::filesystem::exists(pat
 
 void make_dirs(const std::string& path) {
   if (!path.empty()) boost::filesystem::create_directories(path);
+}
+
+void make_fifo(const std::string& path) {
+  make_dirs(path.substr(0, path.find_last_of('/')));
+  REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
 }
 
 }  // namespace mosq::test

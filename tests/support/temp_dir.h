@@ -26,6 +26,8 @@ class TempDir {
 // Small file helpers for tests (they throw on failure).
 void write_file(const std::string& path, const std::string& content, unsigned mode = 0644);
 std::string read_file(const std::string& path);
+// A FIFO (named pipe) at path, its directory made first; REQUIREs success.
+void make_fifo(const std::string& path);
 bool file_exists(const std::string& path);
 void make_dirs(const std::string& path);
 
