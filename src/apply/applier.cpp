@@ -84,7 +84,7 @@ std::string past_tense(plan::Action action) {
 void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
                    FileSystem& fs, const Root& root, std::int64_t now, std::int64_t real_now,
                    const ApplyOptions& options, ApplyReport& report) {
-  PkiIssuer issuer(spec, secrets, fs, root, now);
+  PkiIssuer issuer(spec, secrets, fs, root, now, real_now);
   for (const StaleTempFile& stale : plan.stale_temp_files) {
     fs.remove_stale_temp_file(stale.beside, stale.name);
     report.done.push_back("removed stale temp file " + stale.path);

@@ -1,7 +1,6 @@
 #include "apply/pki_issuer.h"
 
 #include <algorithm>
-#include <ctime>
 
 #include "observe/read_limits.h"
 #include "spec/spec_error.h"
@@ -49,8 +48,8 @@ void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
 }
 
 PkiIssuer::PkiIssuer(const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
-                     FileSystem& fs, const Root& root, std::int64_t now)
-    : m_spec(spec), m_secrets(secrets), m_fs(fs), m_root(root), m_now(now) {}
+                     FileSystem& fs, const Root& root, std::int64_t now, std::int64_t real_now)
+    : m_spec(spec), m_secrets(secrets), m_fs(fs), m_root(root), m_now(now), m_real_now(real_now) {}
 
 const spec::CertificateSpec& PkiIssuer::spec_for(const plan::Change& change) const {
   const spec::Tls& tls = *m_spec.tls;
@@ -129,7 +128,7 @@ void PkiIssuer::write(const plan::Change& change) {
   request.now = m_now;
   // --now in the future: valid from today all the same, so the broker can
   // serve it now; notAfter still counts from --now, so the run converges.
-  request.valid_from = std::min<std::int64_t>(m_now, std::time(nullptr));
+  request.valid_from = std::min<std::int64_t>(m_now, m_real_now);
   if (change.kind == plan::ResourceKind::ca_certificate) {
     request.profile = crypto::CertificateProfile::ca;
     m_ca_cert = crypto::issue_certificate(request, ca_key(), nullptr, ca_key());

@@ -26,8 +26,10 @@ void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
 
 class PkiIssuer {
  public:
+  // now: the plan's time (--now); real_now: the host's clock (Host::now),
+  // so a certificate issued for a future --now is valid from today.
   PkiIssuer(const spec::Spec& spec, const observe::ResolvedSecrets& secrets, FileSystem& fs,
-            const Root& root, std::int64_t now);
+            const Root& root, std::int64_t now, std::int64_t real_now);
 
   // Writes the new content of a key or certificate change.
   void write(const plan::Change& change);
@@ -46,6 +48,7 @@ class PkiIssuer {
   FileSystem& m_fs;
   const Root& m_root;
   std::int64_t m_now;
+  std::int64_t m_real_now;
   std::map<std::string, crypto::PrivateKey> m_keys;  // by spec path, made or loaded this run
   std::optional<crypto::PrivateKey> m_new_ca_key;    // a CA key made this run
   std::optional<crypto::Certificate> m_ca_cert;
