@@ -15,13 +15,13 @@ bool is_issued_certificate(ResourceKind kind) {
 
 Change plan_given_ca_certificate(const observe::ObservedCertificate& cert, std::int64_t now) {
   Change change;
-  change.kind = ResourceKind::ca_certificate;
-  change.name = "ca_certificate";
+  change.address = {ResourceKind::ca_certificate, ""};
   change.path = cert.file.path;
   change.observed_digest = cert.file.digest;
-  change.managed = false;
-  change.before = summarize(cert.facts);
-  change.days_left = (cert.facts.not_after - now) / k_day;
+  CertificateDetails& details = change.details.emplace<CertificateDetails>();
+  details.managed = false;
+  details.before = summarize(cert.facts);
+  details.days_left = (cert.facts.not_after - now) / k_day;
   return change;
 }
 
@@ -45,8 +45,8 @@ std::vector<std::string> given_ca_warnings(const spec::Spec& spec, const observe
   if (pki.ca_key_available) return warnings;
   std::string waiting;
   for (const Change& change : changes) {
-    if (is_issued_certificate(change.kind) && change.content_changes) {
-      waiting += (waiting.empty() ? "" : ", ") + change.name;
+    if (is_issued_certificate(change.kind()) && change.content_changes) {
+      waiting += (waiting.empty() ? "" : ", ") + change.name();
     }
   }
   if (!waiting.empty()) {

@@ -273,7 +273,7 @@ TEST_CASE("messages name the file, line, column and field", "[spec]") {
   SECTION("unknown field without a close match lists the fields") {
     CHECK(load_error(k_broker + "  colour: blue\n") ==
           "broker.yaml:5:3: broker.colour: unknown field; expected one of: config_file, password_file, "
-          "allow_anonymous, unlisted_users, owner, group, reload, mosquitto_version, hash_iterations");
+          "allow_anonymous, unlisted_users, owner, group, reload, mosquitto_version, hash_iterations, acl_file");
   }
   SECTION("wrong type, at the value") {
     CHECK(load_error(k_broker + "listeners:\n  - port: eighty\n    tls: false\n") ==
@@ -302,7 +302,7 @@ TEST_CASE("messages name the file, line, column and field", "[spec]") {
   }
   SECTION("a top level that is not a mapping") {
     CHECK(load_error("just text\n") ==
-          "broker.yaml:1:1: expected a mapping at the top level (version:, broker:, listeners:, users:, tls:), "
+          "broker.yaml:1:1: expected a mapping at the top level (version:, broker:, listeners:, users:, tls:, acl:), "
           "got a single value");
   }
   SECTION("a server subject equal to the CA's, whatever the order") {
