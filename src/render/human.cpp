@@ -128,24 +128,27 @@ void render_certificate(const plan::Change& change, const plan::CertificateDetai
   out << "\n";
 }
 
+// A file edited entry by entry (users, rules): one line each, then the
+// mode/owner reasons when only those change; its reasons alone when it has
+// no entry.
+template <typename RenderEntries>
+void render_entries(const plan::Change& change, bool no_entries, RenderEntries render, std::ostringstream& out) {
+  if (no_entries) return render_reasons(change, out);
+  out << "\n";
+  render();
+  if (!change.content_changes) {
+    for (const auto& r : change.reasons) out << "      " << r << "\n";
+  }
+}
+
 // The change's own lines after its marker, label and path.
 void render_change(const plan::Change& change, std::ostringstream& out) {
   std::visit(plan::Overloaded{
                  [&](const plan::PasswordFileDetails& details) {
-                   if (details.users.empty()) return render_reasons(change, out);
-                   out << "\n";
-                   render_users(details, out);
-                   if (!change.content_changes) {
-                     for (const auto& r : change.reasons) out << "      " << r << "\n";
-                   }
+                   render_entries(change, details.users.empty(), [&] { render_users(details, out); }, out);
                  },
                  [&](const plan::AclFileDetails& details) {
-                   if (details.rules.empty()) return render_reasons(change, out);
-                   out << "\n";
-                   render_acl(details, out);
-                   if (!change.content_changes) {
-                     for (const auto& r : change.reasons) out << "      " << r << "\n";
-                   }
+                   render_entries(change, details.rules.empty(), [&] { render_acl(details, out); }, out);
                  },
                  [&](const plan::KeyDetails& details) {
                    if (change.content_changes && change.action != plan::Action::update) {

@@ -233,16 +233,38 @@ std::string burst_spec(int port, int change) {
 struct Forger {
   explicit Forger(int port) : session(port, "c-mallory", "mallory", password_of("mallory")) {}
   void run() {
-    for (int n = 0; !stop; ++n) {
-      session.publish("secret/" + std::to_string(n), "must never be delivered");
-      session.publish("ok/" + std::to_string(n), "sentinel");
-      published = n + 1;
+    try {
+      for (int n = 0; !stop; ++n) {
+        session.publish("secret/" + std::to_string(n), "must never be delivered");
+        session.publish("ok/" + std::to_string(n), "sentinel");
+        published = n + 1;
+      }
+      session.publish("ok/final", "last sentinel");
+    } catch (const MqttError& e) {
+      error = e.what();
     }
-    session.publish("ok/final", "last sentinel");
   }
   MqttSession session;
+  std::string error;  // why run() stopped early, read after join()
   std::atomic<bool> stop{false};
   std::atomic<int> published{0};
+};
+
+// burst_spec applied, the broker started, watcher subscribed to everything.
+// (Members start in order: the spec is applied before the broker starts.)
+struct ForgerSite {
+  ForgerSite() { watcher.subscribe({"#"}); }
+  static bool applied(const Site& site, int port, const std::map<std::string, std::string>& env) {
+    site.write_spec(burst_spec(port, 0));
+    apply_ok(site, env);
+    return true;
+  }
+  Site site;
+  int port = free_port();
+  std::map<std::string, std::string> env = env_for({"mallory", "watcher"});
+  bool ready = applied(site, port, env);
+  Broker broker{site.broker_dir(), site.conf_d(), {port}};
+  MqttSession watcher{port, "c-watcher", "watcher", password_of("watcher")};
 };
 
 std::size_t count_secret(const std::vector<MqttMessage>& messages) {
@@ -254,15 +276,12 @@ std::size_t count_secret(const std::vector<MqttMessage>& messages) {
 
 TEST_CASE("live ACL: during a burst of 50 rule changes with reloads a denied topic never delivers a message",
           "[broker][acl]") {
-  Site site;
-  const int port = free_port();
-  const auto env = env_for({"mallory", "watcher"});
-  site.write_spec(burst_spec(port, 0));
-  apply_ok(site, env);
-  Broker broker(site.broker_dir(), site.conf_d(), {port});
-  const pid_t pid = broker.pid();
-  MqttSession watcher(port, "c-watcher", "watcher", password_of("watcher"));
-  watcher.subscribe({"#"});
+  ForgerSite t;
+  Site& site = t.site;
+  const int port = t.port;
+  const auto& env = t.env;
+  const pid_t pid = t.broker.pid();
+  MqttSession& watcher = t.watcher;
   Forger forger(port);
   std::vector<MqttMessage> received;
   std::thread reader([&] {
@@ -273,6 +292,17 @@ TEST_CASE("live ACL: during a burst of 50 rule changes with reloads a denied top
     }
   });
   std::thread publisher([&] { forger.run(); });
+  // Whatever ends this test early, the threads are stopped and joined first.
+  struct Joiner {
+    Forger& forger;
+    std::thread& publisher;
+    std::thread& reader;
+    ~Joiner() {
+      forger.stop = true;
+      if (publisher.joinable()) publisher.join();
+      if (reader.joinable()) reader.join();
+    }
+  } joiner{forger, publisher, reader};
   REQUIRE(eventually([&] { return forger.published > 0; }));
 
   int reloads = 0;
@@ -288,15 +318,17 @@ TEST_CASE("live ACL: during a burst of 50 rule changes with reloads a denied top
   publisher.join();
   reader.join();
 
+  INFO("forger: " << forger.error);
+  REQUIRE(forger.error.empty());
   CHECK(reloads == 50);
   INFO("pairs published during the burst: " << published_during_burst);
   CHECK(published_during_burst > 50);
   REQUIRE_FALSE(received.empty());
   CHECK(received.back().topic == "ok/final");
   CHECK(count_secret(received) == 0);
-  CHECK(broker.pid() == pid);
+  CHECK(t.broker.pid() == pid);
   // The reloads happened (signals may coalesce, so at least one is logged).
-  CHECK(contains(broker.log(), "Reloading config."));
+  CHECK(contains(t.broker.log(), "Reloading config."));
   // The last change is in force: the ACL file the broker reads is the tool's.
   CHECK(contains(read_file(site.path(k_acl_rel)), "topic read changes/50\n"));
   CHECK(site.tool({"--plan"}, env).exit_code == 0);
@@ -305,15 +337,12 @@ TEST_CASE("live ACL: during a burst of 50 rule changes with reloads a denied top
 TEST_CASE("live ACL: the fail-open the guard prevents is real (a hand-broken file at a reload lets a denied "
           "message through) and the next apply repairs it",
           "[broker][acl]") {
-  Site site;
-  const int port = free_port();
-  const auto env = env_for({"mallory", "watcher"});
-  site.write_spec(burst_spec(port, 0));
-  apply_ok(site, env);
-  Broker broker(site.broker_dir(), site.conf_d(), {port});
-  MqttSession watcher(port, "c-watcher", "watcher", password_of("watcher"));
-  MqttSession mallory(port, "c-mallory", "mallory", password_of("mallory"));
-  watcher.subscribe({"#"});
+  ForgerSite t;
+  Site& site = t.site;
+  const auto& env = t.env;
+  Broker& broker = t.broker;
+  MqttSession& watcher = t.watcher;
+  MqttSession mallory(t.port, "c-mallory", "mallory", password_of("mallory"));
   mallory.publish("secret/0", "denied");
   mallory.publish("ok/0", "sentinel");
   REQUIRE(topics(watcher.receive_until("ok/0")) == Topics{"ok/0"});
