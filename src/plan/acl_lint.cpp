@@ -50,6 +50,10 @@ std::vector<std::string> acl_warnings(const spec::Spec& spec) {
   for (const spec::User& user : spec.users) {
     if (user.state != spec::UserState::present) continue;
     const std::string where = "acl of user " + user.name;
+    if (has_patterns && user.name.find_first_of("+#") != std::string::npos) {
+      warnings.push_back("user " + user.name + ": a name holding '+' or '#' gets nothing from acl.patterns "
+                         "(Mosquitto 2.0 refuses such a user every pattern, so it cannot escape its own tree)");
+    }
     if (!user.acl || user.acl->empty()) {
       if (!has_patterns) {
         warnings.push_back("user " + user.name + " has no ACL rules and there is no pattern: with " +

@@ -13,7 +13,8 @@ namespace mosq::plan {
 // without %u or %c (it applies to every user alike), a grant a deny of the
 // same list makes useless (denies are checked first), a present user with
 // no rule and no pattern (it can do nothing), anonymous rules while
-// allow_anonymous is false (they never apply).
+// allow_anonymous is false (they never apply), a user whose name holds '+'
+// or '#' while patterns exist (the broker grants it no pattern).
 std::vector<std::string> acl_warnings(const spec::Spec& spec);
 
 // Whether every topic `grant` matches is matched by `deny` too (levels

@@ -271,6 +271,13 @@ TEST_CASE("ACL lint: warnings that do not change the exit code", "[plan][acl]") 
           std::vector<std::string>{"acl.anonymous has rules but broker.allow_anonymous is false: no client "
                                    "connects without a user name, so they never apply"});
   }
+  SECTION("a user name holding '+' or '#' while patterns exist") {
+    spec.users[0].name = "sensor+1";
+    CHECK(plan::acl_warnings(spec) ==
+          std::vector<std::string>{"user sensor+1: a name holding '+' or '#' gets nothing from acl.patterns "
+                                   "(Mosquitto 2.0 refuses such a user every pattern, so it cannot escape its own "
+                                   "tree)"});
+  }
   SECTION("the plan carries them") {
     spec.users[0].acl->push_back({"#", AclAccess::readwrite, {}});
     const auto plan = plan_for(spec, with_acl_text(spec, rendered(spec)));
