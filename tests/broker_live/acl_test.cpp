@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <sstream>
 #include <fstream>
 #include <signal.h>
 #include <thread>
@@ -267,6 +268,16 @@ struct ForgerSite {
   MqttSession watcher{port, "c-watcher", "watcher", password_of("watcher")};
 };
 
+// The log lines naming `who`, without the per-message PUBLISH/PUBACK ones.
+std::string lines_about(const std::string& log, const std::string& who) {
+  std::istringstream in(log);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    if (contains(line, who) && !contains(line, "PUBLISH") && !contains(line, "PUBACK")) out += line + "\n";
+  }
+  return out;
+}
+
 std::size_t count_secret(const std::vector<MqttMessage>& messages) {
   return std::count_if(messages.begin(), messages.end(),
                        [](const MqttMessage& m) { return m.topic.rfind("secret/", 0) == 0; });
@@ -319,6 +330,7 @@ TEST_CASE("live ACL: during a burst of 50 rule changes with reloads a denied top
   reader.join();
 
   INFO("forger: " << forger.error);
+  INFO("broker log about the forger: " << lines_about(t.broker.log(), "c-mallory"));
   REQUIRE(forger.error.empty());
   CHECK(reloads == 50);
   INFO("pairs published during the burst: " << published_during_burst);

@@ -86,7 +86,7 @@ MqttSession::~MqttSession() {
 }
 
 void MqttSession::subscribe(const std::vector<std::string>& filters) {
-  const std::uint16_t id = m_next_id++;
+  const std::uint16_t id = next_id();
   std::string body = u16(id);
   for (const auto& f : filters) body += mqtt_string(f) + std::string(1, 0);
   send(0x82, body);
@@ -97,7 +97,7 @@ void MqttSession::subscribe(const std::vector<std::string>& filters) {
 }
 
 void MqttSession::publish(const std::string& topic, const std::string& payload) {
-  const std::uint16_t id = m_next_id++;
+  const std::uint16_t id = next_id();
   send(0x32, mqtt_string(topic) + u16(id) + payload);
   while (true) {
     const Packet ack = wait_for(0x40);
@@ -126,6 +126,11 @@ std::optional<MqttMessage> MqttSession::next_message(int timeout_ms) {
   MqttMessage message = m_queued.front();
   m_queued.erase(m_queued.begin());
   return message;
+}
+
+std::uint16_t MqttSession::next_id() {
+  if (m_next_id == 0) m_next_id = 1;  // 0 is no packet identifier: the broker would drop the connection
+  return m_next_id++;
 }
 
 void MqttSession::send(std::uint8_t header, const std::string& body) {

@@ -49,6 +49,8 @@ class MqttSession {
     std::uint8_t header = 0;
     std::string body;
   };
+  // 1..65535, wrapping past 0 (a long burst publishes more than 65,535).
+  std::uint16_t next_id();
   void send(std::uint8_t header, const std::string& body);
   // The next packet (PUBLISHes met while waiting for another type are
   // queued as messages); nullopt on timeout.
