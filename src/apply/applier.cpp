@@ -4,6 +4,7 @@
 #include "apply/pki_issuer.h"
 #include "apply/reload.h"
 #include "apply/state_file.h"
+#include "broker/acl_file.h"
 #include "broker/password_file.h"
 #include "observe/read_limits.h"
 #include "plan/file_policy.h"
@@ -18,6 +19,7 @@ std::size_t read_cap(plan::ResourceKind kind) {
   switch (kind) {
     case plan::ResourceKind::password_file: return observe::k_max_password_file_bytes;
     case plan::ResourceKind::broker_config: return observe::k_max_config_bytes;
+    case plan::ResourceKind::acl_file: return observe::k_max_acl_file_bytes;
     case plan::ResourceKind::ca_key:
     case plan::ResourceKind::ca_certificate:
     case plan::ResourceKind::server_key:
@@ -31,7 +33,7 @@ std::size_t read_cap(plan::ResourceKind kind) {
 // The file as it is now; throws when it is not what the plan saw (a link
 // put in its place since is not read through, and refused).
 std::string recheck(const plan::Change& change, const FileSystem& fs, const HostPath& host) {
-  ReadResult read = fs.read(host, read_cap(change.kind), LastLink::not_followed);
+  ReadResult read = fs.read(host, read_cap(change.kind()), LastLink::not_followed);
   std::string digest;
   if (read.status == ReadStatus::missing) {
     digest = "absent";
@@ -105,21 +107,27 @@ void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe
         report.done.push_back("kept " + kept.file + " as " + kept.backup);
         report.backups.push_back(std::move(kept));
       }
-      switch (change.kind) {
-        case plan::ResourceKind::password_file:
-          fs.write_atomic(host, new_password_file(change, current, spec, secrets), change.policy);
-          break;
-        case plan::ResourceKind::broker_config:
-          fs.write_atomic(host, *change.desired_content, change.policy);
-          break;
-        default:
-          issuer.write(change);
-          break;
-      }
+      std::visit(plan::Overloaded{
+                     [&](const plan::PasswordFileDetails&) {
+                       fs.write_atomic(host, new_password_file(change, current, spec, secrets), change.policy);
+                     },
+                     [&](const plan::ConfigDetails& config) {
+                       fs.write_atomic(host, config.desired_content, change.policy);
+                     },
+                     [&](const plan::AclFileDetails& acl) {
+                       // Parsed back with the broker's grammar before the
+                       // rename: a file the broker cannot read at a reload
+                       // would drop ACL checking altogether (fail open).
+                       broker::check_acl_text(acl.desired_content, acl.desired_rules);
+                       fs.write_atomic(host, acl.desired_content, change.policy);
+                     },
+                     [&](const plan::KeyDetails&) { issuer.write(change); },
+                     [&](const plan::CertificateDetails&) { issuer.write(change); }},
+                 change.details);
     }
     ++report.files_written;
     report.done.push_back(past_tense(change.action) + " " +
-                          std::string(plan::resource_label(change.kind)) + " " + change.path);
+                          std::string(plan::resource_label(change.kind())) + " " + change.path);
   }
 }
 

@@ -14,7 +14,7 @@ void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
   std::string waiting;
   for (const plan::Change& change : plan.changes) {
     if (!change.content_changes) continue;
-    if (change.kind == plan::ResourceKind::ca_key) {
+    if (change.kind() == plan::ResourceKind::ca_key) {
       // Made (or re-encrypted) this run: it must be encrypted at rest.
       if (secrets.ca_passphrase_missing && spec.tls->ca.passphrase_env) {
         spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
@@ -24,10 +24,10 @@ void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
       }
       return;  // the new key signs what follows
     }
-    if (change.kind == plan::ResourceKind::ca_certificate ||
-        change.kind == plan::ResourceKind::server_certificate ||
-        change.kind == plan::ResourceKind::client_certificate) {
-      waiting += (waiting.empty() ? "" : ", ") + change.name + " " + change.path;
+    if (change.kind() == plan::ResourceKind::ca_certificate ||
+        change.kind() == plan::ResourceKind::server_certificate ||
+        change.kind() == plan::ResourceKind::client_certificate) {
+      waiting += (waiting.empty() ? "" : ", ") + change.name() + " " + change.path;
     }
   }
   if (waiting.empty() || (secrets.ca_key && secrets.ca_key->usable())) return;
@@ -53,17 +53,22 @@ PkiIssuer::PkiIssuer(const spec::Spec& spec, const observe::ResolvedSecrets& sec
 
 const spec::CertificateSpec& PkiIssuer::spec_for(const plan::Change& change) const {
   const spec::Tls& tls = *m_spec.tls;
-  switch (change.kind) {
+  switch (change.kind()) {
     case plan::ResourceKind::ca_key:
     case plan::ResourceKind::ca_certificate: return tls.ca;
     case plan::ResourceKind::server_key:
     case plan::ResourceKind::server_certificate: return tls.server;
-    default: break;
+    case plan::ResourceKind::client_key:
+    case plan::ResourceKind::client_certificate:
+      for (const auto& client : tls.clients) {
+        if (client.name == change.address.client) return client.certificate;
+      }
+      break;
+    case plan::ResourceKind::password_file:
+    case plan::ResourceKind::broker_config:
+    case plan::ResourceKind::acl_file: break;
   }
-  for (const auto& client : tls.clients) {
-    if (change.name.find("[" + client.name + "]") != std::string::npos) return client.certificate;
-  }
-  throw Error("internal error: no spec entry for " + change.name);
+  throw Error("internal error: no spec entry for " + change.name());
 }
 
 const Secret* PkiIssuer::ca_passphrase() const {
@@ -105,7 +110,7 @@ const crypto::Certificate& PkiIssuer::ca_certificate() {
 
 void PkiIssuer::write(const plan::Change& change) {
   const spec::CertificateSpec& wanted = spec_for(change);
-  if (change.kind == plan::ResourceKind::ca_key) {
+  if (change.kind() == plan::ResourceKind::ca_key) {
     if (change.action != plan::Action::update) {  // else the same key, re-encrypted
       m_new_ca_key = crypto::PrivateKey::generate(wanted.key_type);
     }
@@ -113,8 +118,8 @@ void PkiIssuer::write(const plan::Change& change) {
     m_fs.write_atomic(m_root.host_path(wanted.key_path), pem.reveal(), change.policy);
     return;
   }
-  if (change.kind == plan::ResourceKind::server_key ||
-      change.kind == plan::ResourceKind::client_key) {
+  if (change.kind() == plan::ResourceKind::server_key ||
+      change.kind() == plan::ResourceKind::client_key) {
     auto made =
         m_keys.insert_or_assign(wanted.key_path, crypto::PrivateKey::generate(wanted.key_type));
     Secret pem = made.first->second.to_pem(nullptr);
@@ -129,13 +134,13 @@ void PkiIssuer::write(const plan::Change& change) {
   // --now in the future: valid from today all the same, so the broker can
   // serve it now; notAfter still counts from --now, so the run converges.
   request.valid_from = std::min<std::int64_t>(m_now, m_real_now);
-  if (change.kind == plan::ResourceKind::ca_certificate) {
+  if (change.kind() == plan::ResourceKind::ca_certificate) {
     request.profile = crypto::CertificateProfile::ca;
     m_ca_cert = crypto::issue_certificate(request, ca_key(), nullptr, ca_key());
     m_fs.write_atomic(m_root.host_path(wanted.cert_path), m_ca_cert->to_pem(), change.policy);
     return;
   }
-  request.profile = change.kind == plan::ResourceKind::server_certificate
+  request.profile = change.kind() == plan::ResourceKind::server_certificate
                         ? crypto::CertificateProfile::server
                         : crypto::CertificateProfile::client;
   const crypto::PrivateKey& subject_key = key_for(wanted.key_path);

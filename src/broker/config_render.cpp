@@ -58,6 +58,7 @@ std::string render_config(const spec::Spec& spec) {
   out.line("per_listener_settings", {"false"});
   out.line("allow_anonymous", {bool_word(spec.broker.allow_anonymous)});
   out.line("password_file", {spec.broker.password_file});
+  if (spec.broker.acl_file) out.line("acl_file", {*spec.broker.acl_file});
   for (const spec::Listener& listener : spec.listeners) {
     out.blank();
     if (listener.bind_address) {

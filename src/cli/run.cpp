@@ -79,16 +79,17 @@ void check_apply_allowed(const Options& options, const spec::Spec& spec, const p
   // of them would already be expired by the real clock.
   const std::int64_t real_now = host.now();
   for (const plan::Change& change : plan.changes) {
-    if (!change.changes() || !change.after || !change.after->not_after) continue;
-    if (*change.after->not_after <= real_now) {
-      throw Error("--now " + options.now.value_or("") + ": the " + std::string(plan::resource_label(change.kind)) +
-                  " " + change.path + " would be issued already expired (valid until " +
-                  plan::format_date(*change.after->not_after) +
+    const auto* cert = std::get_if<plan::CertificateDetails>(&change.details);
+    if (!change.changes() || !cert || !cert->after || !cert->after->not_after) continue;
+    if (*cert->after->not_after <= real_now) {
+      throw Error("--now " + options.now.value_or("") + ": the " +
+                  std::string(plan::resource_label(change.kind())) + " " + change.path +
+                  " would be issued already expired (valid until " + plan::format_date(*cert->after->not_after) +
                   "); nothing was written. Use --plan to look at the past, apply with a later --now");
     }
   }
   bool breaks_trust = false;
-  for (const plan::Change& change : plan.changes) breaks_trust = breaks_trust || change.breaks_trust;
+  for (const plan::Change& change : plan.changes) breaks_trust = breaks_trust || plan::breaks_trust(change);
   const bool allowed = options.allow_trust_break || (spec.tls && spec.tls->ca.allow_replace);
   if (breaks_trust && !allowed) {
     throw Error("this plan replaces the CA that clients trust (see above): every client would have to be "

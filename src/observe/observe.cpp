@@ -54,6 +54,7 @@ void check_reachability(const spec::Spec& spec, const FileSystem& fs, const Root
                         Observed& observed) {
   if (!observed.ownership.uid) return;
   std::vector<std::string> files{spec.broker.password_file};
+  if (spec.broker.acl_file) files.push_back(*spec.broker.acl_file);
   if (spec.tls) {
     files.push_back(spec.tls->ca.cert_path);
     files.push_back(spec.tls->server.cert_path);
@@ -75,6 +76,7 @@ void check_reachability(const spec::Spec& spec, const FileSystem& fs, const Root
 // Every file the tool writes, the state file included.
 std::vector<HostPath> written_files(const spec::Spec& spec, const Root& root) {
   std::vector<std::string> paths{spec.broker.config_file, spec.broker.password_file};
+  if (spec.broker.acl_file) paths.push_back(*spec.broker.acl_file);
   if (spec.tls) {
     if (spec.tls->ca.managed) {  // a given CA (managed: false) is never written here
       paths.push_back(spec.tls->ca.key_path);
@@ -150,6 +152,11 @@ Observed observe(const spec::Spec& spec, const ResolvedSecrets& secrets, const F
   observed.config.file = observe_file(fs, root, spec.broker.config_file, k_max_config_bytes,
                                       &observed.config.content);
   observed.main_config = observe_main_config(spec, fs, root);
+  if (spec.broker.acl_file) {
+    ObservedAclFile& acl = observed.acl_file.emplace();
+    acl.file = observe_file(fs, root, *spec.broker.acl_file, k_max_acl_file_bytes, &acl.content);
+    acl.parsed = broker::parse_acl_file(acl.content);
+  }
   if (spec.tls) observed.pki = observe_pki(spec, secrets, fs, root);
   check_reachability(spec, fs, root, observed);
   observed.broker = observe_broker_process(spec, fs, host, root);

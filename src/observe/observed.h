@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/acl_file.h"
 #include "broker/password_file.h"
 #include "crypto/certificate.h"
 #include "crypto/private_key.h"
@@ -46,6 +47,13 @@ struct ObservedPasswordFile {
   ObservedFile file;
   broker::PasswordFileContent content;
   std::map<std::string, PasswordVerdict> verdicts;  // by user name, for users in the file
+};
+
+// The ACL file, when the spec names one (broker.acl_file).
+struct ObservedAclFile {
+  ObservedFile file;
+  std::string content;
+  broker::AclFileContent parsed;  // as Mosquitto 2.0.11 reads it
 };
 
 struct ObservedConfig {
@@ -146,6 +154,7 @@ struct Observed {
   ObservedPasswordFile password_file;
   ObservedConfig config;
   ObservedMainConfig main_config;  // the broker's hand-made config, read only
+  std::optional<ObservedAclFile> acl_file;  // when the spec has broker.acl_file
   std::optional<ObservedPki> pki;  // when the spec has tls:
   std::vector<Unreachable> unreachable;
   ObservedBroker broker;

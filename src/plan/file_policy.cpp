@@ -12,9 +12,11 @@ std::string octal_mode(mode_t mode) {
 
 FilePolicy policy_for(ResourceKind kind, const observe::Ownership& ownership) {
   FilePolicy policy;
-  const bool broker_reads = kind == ResourceKind::password_file || kind == ResourceKind::server_key;
+  const bool broker_reads = kind == ResourceKind::password_file || kind == ResourceKind::server_key ||
+                            kind == ResourceKind::acl_file;
   switch (kind) {
     case ResourceKind::password_file:
+    case ResourceKind::acl_file:
     case ResourceKind::server_key:
       policy.mode = ownership.gid ? 0640 : 0600;
       break;
@@ -58,7 +60,7 @@ void settle(Change& change, Action content_action, const observe::ObservedFile& 
             const observe::Ownership& ownership) {
   change.path = file.path;
   change.observed_digest = file.digest;
-  change.policy = policy_for(change.kind, ownership);
+  change.policy = policy_for(change.kind(), ownership);
   change.content_changes = !change.reasons.empty();
   if (change.content_changes) {
     change.action = content_action;

@@ -17,13 +17,13 @@ bool is_signed(ResourceKind kind) {
 
 Change plan_given_ca_certificate(const observe::ObservedCertificate& cert, std::int64_t now) {
   Change change;
-  change.kind = ResourceKind::ca_certificate;
-  change.name = "ca_certificate";
+  change.address = {ResourceKind::ca_certificate, ""};
   change.path = cert.file.path;
   change.observed_digest = cert.file.digest;
-  change.managed = false;
-  change.before = summarize(cert.facts);
-  change.days_left = (cert.facts.not_after - now) / k_day;
+  CertificateDetails& details = change.details.emplace<CertificateDetails>();
+  details.managed = false;
+  details.before = summarize(cert.facts);
+  details.days_left = (cert.facts.not_after - now) / k_day;
   return change;
 }
 
@@ -53,9 +53,9 @@ std::optional<std::string> ca_key_missing_warning(const observe::Observed& obser
   std::string waiting;
   for (const Change& change : changes) {
     // A CA key made this run signs what follows it.
-    if (change.kind == ResourceKind::ca_key && change.content_changes) return std::nullopt;
-    if (is_signed(change.kind) && change.content_changes) {
-      waiting += (waiting.empty() ? "" : ", ") + change.name;
+    if (change.kind() == ResourceKind::ca_key && change.content_changes) return std::nullopt;
+    if (is_signed(change.kind()) && change.content_changes) {
+      waiting += (waiting.empty() ? "" : ", ") + change.name();
     }
   }
   if (waiting.empty()) return std::nullopt;

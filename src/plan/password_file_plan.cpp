@@ -19,9 +19,9 @@ std::string version_name(crypto::MosquittoVersion v) {
 Change plan_password_file(const spec::Spec& spec, const observe::Observed& observed) {
   const observe::ObservedPasswordFile& file = observed.password_file;
   Change change;
-  change.kind = ResourceKind::password_file;
-  change.name = "password_file";
+  change.address = {ResourceKind::password_file, ""};
   change.effect = BrokerEffect::reload;
+  PasswordFileDetails details;
 
   std::map<std::string, const spec::User*> listed;
   for (const spec::User& user : spec.users) listed[user.name] = &user;
@@ -30,64 +30,65 @@ Change plan_password_file(const spec::Spec& spec, const observe::Observed& obser
   for (const broker::PasswordLine& line : file.content.lines) {
     if (line.blank_or_comment) continue;
     if (line.user.empty()) {
-      change.users.push_back({Kind::repair, "", "line " + std::to_string(line.number) + ": " +
+      details.users.push_back({Kind::repair, "", "line " + std::to_string(line.number) + ": " +
                                                     line.problem + " (line dropped)",
-                              line.number});
+                              line.number, std::nullopt});
       continue;
     }
     if (!seen.insert(line.user).second) {
-      change.users.push_back({Kind::remove, line.user,
-                              "duplicate line " + std::to_string(line.number), line.number});
+      details.users.push_back({Kind::remove, line.user,
+                              "duplicate line " + std::to_string(line.number), line.number, std::nullopt});
       continue;
     }
     auto it = listed.find(line.user);
     if (it == listed.end()) {
       if (spec.broker.unlisted_users == spec::UnlistedUsers::remove) {
-        change.users.push_back(
-            {Kind::remove, line.user, "not in the spec (unlisted_users: remove)", line.number});
+        details.users.push_back(
+            {Kind::remove, line.user, "not in the spec (unlisted_users: remove)", line.number, std::nullopt});
       } else if (!line.problem.empty()) {
-        change.users.push_back({Kind::repair, line.user,
+        details.users.push_back({Kind::repair, line.user,
                                 "line " + std::to_string(line.number) + ": " + line.problem +
                                     " (unlisted user kept out: the broker cannot read it)",
-                                line.number});
+                                line.number, std::nullopt});
       }
       continue;
     }
     const spec::User& user = *it->second;
     if (user.state == spec::UserState::absent) {
-      change.users.push_back({Kind::remove, line.user, "state: absent", line.number});
+      details.users.push_back({Kind::remove, line.user, "state: absent", line.number, std::nullopt});
       continue;
     }
     if (!line.problem.empty() || !line.hash) {
-      change.users.push_back({Kind::update, line.user,
+      details.users.push_back({Kind::update, line.user,
                               "line " + std::to_string(line.number) + ": " + line.problem,
-                              line.number});
+                              line.number, std::nullopt});
       continue;
     }
     if (auto why = crypto::unreadable_by(*line.hash, spec.broker.mosquitto_version)) {
-      change.users.push_back({Kind::update, line.user,
+      details.users.push_back({Kind::update, line.user,
                               "hash unreadable by mosquitto " +
                                   version_name(spec.broker.mosquitto_version) + ": " + *why,
-                              line.number});
+                              line.number, std::nullopt});
       continue;
     }
     auto verdict = file.verdicts.find(line.user);
     if (verdict == file.verdicts.end() || verdict->second != observe::PasswordVerdict::matches) {
-      change.users.push_back({Kind::update, line.user, "password changed", line.number});
+      details.users.push_back({Kind::update, line.user, "password changed", line.number, std::nullopt});
     }
   }
   for (const spec::User& user : spec.users) {
     if (user.state == spec::UserState::present && seen.count(user.name) == 0) {
-      change.users.push_back({Kind::add, user.name, "not in the file", 0});
+      details.users.push_back({Kind::add, user.name, "not in the file", 0, std::nullopt});
     }
   }
 
   if (!file.file.exists()) {
+    change.details = std::move(details);
     change.reasons.push_back("does not exist");
     settle(change, Action::create, file.file, observed.ownership);
     return change;
   }
-  for (const UserChange& u : change.users) {
+  for (const UserChange& u : details.users) {
     switch (u.kind) {
       case Kind::add: change.reasons.push_back("+ user " + u.user); break;
       case Kind::update: change.reasons.push_back("~ user " + u.user + ": " + u.reason); break;
@@ -98,6 +99,7 @@ Change plan_password_file(const spec::Spec& spec, const observe::Observed& obser
         break;
     }
   }
+  change.details = std::move(details);
   settle(change, Action::update, file.file, observed.ownership);
   return change;
 }
@@ -109,7 +111,8 @@ namespace mosq::plan {
 std::string next_password_file(const broker::PasswordFileContent& current, const Change& change,
                                const std::function<std::string(const std::string& user)>& line_for) {
   std::map<int, const UserChange*> by_line;
-  for (const UserChange& u : change.users) {
+  const auto& users = change.as<PasswordFileDetails>().users;
+  for (const UserChange& u : users) {
     if (u.line > 0) by_line[u.line] = &u;
   }
   std::string out;
@@ -121,7 +124,7 @@ std::string next_password_file(const broker::PasswordFileContent& current, const
     }
     if (it->second->kind == UserChange::Kind::update) out += line_for(line.user) + "\n";
   }
-  for (const UserChange& u : change.users) {
+  for (const UserChange& u : users) {
     if (u.kind == UserChange::Kind::add) out += line_for(u.user) + "\n";
   }
   return out;

@@ -23,17 +23,17 @@ bool is_new(const Change& change) {
          (change.action == Action::create || change.action == Action::replace);
 }
 
-Change plan_key(ResourceKind kind, const std::string& name, const spec::CertificateSpec& wanted,
+Change plan_key(const Address& address, const spec::CertificateSpec& wanted,
                 const observe::ObservedKey& key, const observe::Observed& observed,
                 bool encrypt_at_rest) {
   Change change;
-  change.kind = kind;
-  change.name = name;
-  change.key_type = std::string(crypto::key_type_name(wanted.key_type));
-  change.key_type_default = !wanted.key_type_given;
+  change.address = address;
+  KeyDetails& details = change.details.emplace<KeyDetails>();
+  details.key_type = std::string(crypto::key_type_name(wanted.key_type));
+  details.key_type_default = !wanted.key_type_given;
   // A user must see why it wants a key they never described.
-  const std::string wanted_type = change.key_type + (change.key_type_default ? " (default)" : "");
-  change.effect = kind == ResourceKind::server_key ? BrokerEffect::reload : BrokerEffect::none;
+  const std::string wanted_type = details.key_type + (details.key_type_default ? " (default)" : "");
+  change.effect = address.kind == ResourceKind::server_key ? BrokerEffect::reload : BrokerEffect::none;
   if (!key.file.exists()) {
     change.reasons.push_back("does not exist");
     settle(change, Action::create, key.file, observed.ownership);
@@ -61,8 +61,7 @@ CertificateSummary desired_summary(const spec::CertificateSpec& wanted, std::int
 }
 
 struct CertContext {
-  ResourceKind kind;
-  std::string name;
+  Address address;
   const spec::CertificateSpec& wanted;
   const observe::ObservedCertificate& cert;
   const Change& key_change;
@@ -85,11 +84,11 @@ void expiry_reasons(const crypto::CertificateFacts& facts, const spec::Certifica
 Change plan_certificate(const CertContext& c, const observe::Observed& observed,
                         std::int64_t now) {
   Change change;
-  change.kind = c.kind;
-  change.name = c.name;
-  change.after = desired_summary(c.wanted, now);
-  const bool is_ca = c.kind == ResourceKind::ca_certificate;
-  change.effect = c.kind == ResourceKind::server_certificate ? BrokerEffect::reload
+  change.address = c.address;
+  CertificateDetails& details = change.details.emplace<CertificateDetails>();
+  details.after = desired_summary(c.wanted, now);
+  const bool is_ca = c.address.kind == ResourceKind::ca_certificate;
+  change.effect = c.address.kind == ResourceKind::server_certificate ? BrokerEffect::reload
                                                              : BrokerEffect::none;
   if (!c.cert.file.exists()) {
     change.reasons.push_back("does not exist");
@@ -102,8 +101,8 @@ Change plan_certificate(const CertContext& c, const observe::Observed& observed,
     return change;
   }
   const crypto::CertificateFacts& facts = c.cert.facts;
-  change.before = summarize(facts);
-  change.days_left = (facts.not_after - now) / k_day;
+  details.before = summarize(facts);
+  details.days_left = (facts.not_after - now) / k_day;
   auto& reasons = change.reasons;
   if (is_new(c.key_change)) {
     reasons.push_back("its key is new");
@@ -140,9 +139,9 @@ Change plan_certificate(const CertContext& c, const observe::Observed& observed,
     if (facts.version < 3) {
       reasons.push_back("a v" + std::to_string(facts.version) +
                         " certificate (no extensions: clients cannot check the host name)");
-    } else if (c.kind == ResourceKind::server_certificate && !facts.server_auth) {
+    } else if (c.address.kind == ResourceKind::server_certificate && !facts.server_auth) {
       reasons.push_back("extendedKeyUsage lacks serverAuth");
-    } else if (c.kind == ResourceKind::client_certificate && !facts.client_auth) {
+    } else if (c.address.kind == ResourceKind::client_certificate && !facts.client_auth) {
       reasons.push_back("extendedKeyUsage lacks clientAuth");
     }
   }
@@ -178,10 +177,10 @@ std::vector<Change> plan_pki(const spec::Spec& spec, const observe::Observed& ob
   // never changed: its leaves are checked against it all the same.
   std::optional<Change> ca_key;
   if (tls.ca.managed) {
-    ca_key = plan_key(ResourceKind::ca_key, "ca_key", tls.ca, pki.ca_key, observed,
+    ca_key = plan_key({ResourceKind::ca_key, ""}, tls.ca, pki.ca_key, observed,
                       tls.ca.passphrase_env.has_value());
     Change ca_cert = plan_certificate(
-        {ResourceKind::ca_certificate, "ca_certificate", tls.ca, pki.ca_cert, *ca_key, nullptr,
+        {{ResourceKind::ca_certificate, ""}, tls.ca, pki.ca_cert, *ca_key, nullptr,
          nullptr},
         observed, now);
     // Clients keep verifying a renewed CA (same key, same subject); anything
@@ -189,8 +188,8 @@ std::vector<Change> plan_pki(const spec::Spec& spec, const observe::Observed& ob
     if (pki.ca_cert.parsed && ca_cert.content_changes &&
         (is_new(*ca_key) || !pki.ca_cert.matches_key ||
          !crypto::same_name(pki.ca_cert.facts.subject, tls.ca.subject))) {
-      ca_cert.breaks_trust = true;
-      ca_key->breaks_trust = is_new(*ca_key);
+      ca_cert.as<CertificateDetails>().breaks_trust = true;
+      ca_key->as<KeyDetails>().breaks_trust = is_new(*ca_key);
     }
     const bool verifies_clients = [&] {
       for (const auto& l : spec.listeners) {
@@ -206,21 +205,20 @@ std::vector<Change> plan_pki(const spec::Spec& spec, const observe::Observed& ob
   }
   const Change* ca_key_change = ca_key ? &*ca_key : nullptr;
 
-  Change server_key = plan_key(ResourceKind::server_key, "server_key", tls.server, pki.server_key,
+  Change server_key = plan_key({ResourceKind::server_key, ""}, tls.server, pki.server_key,
                                observed, false);
   Change server_cert =
-      plan_certificate({ResourceKind::server_certificate, "server_certificate", tls.server,
+      plan_certificate({{ResourceKind::server_certificate, ""}, tls.server,
                         pki.server_cert, server_key, ca_key_change, &tls.ca},
                        observed, now);
   changes.push_back(std::move(server_key));
   changes.push_back(std::move(server_cert));
 
   for (const spec::ClientCertificateSpec& client : tls.clients) {
-    const std::string suffix = "[" + client.name + "]";
-    Change key = plan_key(ResourceKind::client_key, "client_key" + suffix, client.certificate,
+    Change key = plan_key({ResourceKind::client_key, client.name}, client.certificate,
                           pki.client_keys.at(client.name), observed, false);
     Change cert = plan_certificate(
-        {ResourceKind::client_certificate, "client_certificate" + suffix, client.certificate,
+        {{ResourceKind::client_certificate, client.name}, client.certificate,
          pki.client_certs.at(client.name), key, ca_key_change, &tls.ca},
         observed, now);
     changes.push_back(std::move(key));

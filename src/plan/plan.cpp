@@ -9,6 +9,30 @@ bool Plan::has_changes() const {
   return !pending_restart_reasons.empty() || !stale_temp_files.empty();
 }
 
+std::string display_name(const Address& address) {
+  switch (address.kind) {
+    case ResourceKind::ca_key: return "ca_key";
+    case ResourceKind::ca_certificate: return "ca_certificate";
+    case ResourceKind::server_key: return "server_key";
+    case ResourceKind::server_certificate: return "server_certificate";
+    case ResourceKind::client_key: return "client_key[" + address.client + "]";
+    case ResourceKind::client_certificate: return "client_certificate[" + address.client + "]";
+    case ResourceKind::password_file: return "password_file";
+    case ResourceKind::broker_config: return "broker_config";
+    case ResourceKind::acl_file: return "acl_file";
+  }
+  return "resource";
+}
+
+bool breaks_trust(const Change& change) {
+  return std::visit(Overloaded{[](const KeyDetails& d) { return d.breaks_trust; },
+                               [](const CertificateDetails& d) { return d.breaks_trust; },
+                               [](const PasswordFileDetails&) { return false; },
+                               [](const ConfigDetails&) { return false; },
+                               [](const AclFileDetails&) { return false; }},
+                    change.details);
+}
+
 std::string_view action_name(Action action) {
   switch (action) {
     case Action::no_op: return "no-op";
@@ -30,6 +54,7 @@ std::string_view resource_label(ResourceKind kind) {
     case ResourceKind::client_certificate: return "client certificate";
     case ResourceKind::password_file: return "password file";
     case ResourceKind::broker_config: return "broker config";
+    case ResourceKind::acl_file: return "ACL file";
   }
   return "resource";
 }

@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "broker/acl_file.h"
 #include "spec/spec_error.h"
 #include "util/file_system.h"
 
@@ -25,20 +27,40 @@ enum class ResourceKind {
   client_certificate,
   password_file,
   broker_config,
+  acl_file,
 };
 
 // What the running broker must do to see a change.
 enum class BrokerEffect { none, reload, restart };
 
-// One line-level change inside the password file.
-struct UserChange {
-  // repair: a malformed line that no spec user owns, dropped.
+// Where a change applies: its kind, and for a client's key or certificate
+// the client it belongs to. Apply finds a resource by this, never by the
+// change's display name.
+struct Address {
+  ResourceKind kind = ResourceKind::password_file;
+  std::string client;  // client_key / client_certificate only
+
+  bool operator==(const Address& other) const { return kind == other.kind && client == other.client; }
+};
+
+// "ca_certificate", "client_certificate[sensor-7]": for people and JSON.
+std::string display_name(const Address& address);
+
+// One entry-level edit inside a line-oriented file the broker reads: a
+// user's password line, or one ACL rule. The password file and the ACL
+// file are planned, shown and counted with the same edits.
+struct LineChange {
+  // repair: a malformed line that no spec entry owns, dropped.
   enum class Kind { add, update, remove, repair };
   Kind kind = Kind::add;
-  std::string user;    // may be empty for a malformed line without a user
+  std::string user;    // the line's user; empty for a malformed line without one,
+                       // and for ACL rules of anonymous clients and patterns
   std::string reason;  // "password changed", "state: absent", "line 4: no ':' separator"
   int line = 0;        // line number in the current file, 0 for additions
+  // ACL file only: the rule added or removed (its scope, access, topic).
+  std::optional<broker::AclRule> rule;
 };
+using UserChange = LineChange;
 
 // A certificate as it is (before) or will be (after), for plans and JSON.
 struct CertificateSummary {
@@ -49,12 +71,60 @@ struct CertificateSummary {
   std::string key;  // "EC P-256"
 };
 
+// Per-kind details, one alternative per kind of file. Renderers and apply
+// visit them exhaustively: a new kind is a compile error wherever it is
+// not yet handled.
+struct KeyDetails {  // ca_key, server_key, client_key
+  std::string key_type;           // the key type to generate, "EC P-256"
+  bool key_type_default = false;  // the spec gave no key_type: the default applies
+  bool breaks_trust = false;      // a new CA key: clients stop trusting the CA
+};
+
+struct CertificateDetails {  // ca_certificate, server_certificate, client_certificate
+  std::optional<CertificateSummary> before;
+  std::optional<CertificateSummary> after;
+  std::optional<std::int64_t> days_left;  // as of --now, for monitoring
+  bool breaks_trust = false;              // the CA stops being the one clients trust
+  // false: a given CA certificate (tls.ca.managed: false), observed and
+  // shown, never changed
+  bool managed = true;
+};
+
+struct PasswordFileDetails {
+  std::vector<LineChange> users;
+};
+
+struct ConfigDetails {  // broker_config
+  std::string desired_content;  // the full desired text
+  std::optional<std::string> current_content;  // for --diff; unset when the file is missing
+};
+
+struct AclFileDetails {
+  std::vector<LineChange> rules;  // rule by rule, grouped by user in file order
+  std::vector<broker::AclRule> desired_rules;  // what the file must grant
+  std::string desired_content;    // their rendering
+  std::optional<std::string> current_content;  // for --diff; unset when the file is missing
+  // The file grants exactly the desired rules but is not the tool's
+  // rendering (order, spacing, comments): rewritten for format only.
+  bool format_only = false;
+};
+
+using Details =
+    std::variant<KeyDetails, CertificateDetails, PasswordFileDetails, ConfigDetails, AclFileDetails>;
+
+// Helper for std::visit with one lambda per alternative.
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
 struct Change {
-  ResourceKind kind = ResourceKind::password_file;
-  std::string name;  // "ca_certificate", "client_certificate[sensor-7]"
+  Address address;
   std::string path;  // as the broker sees it
   Action action = Action::no_op;
-  std::vector<std::string> reasons;
+  std::vector<std::string> reasons;  // for people; never steer apply
   BrokerEffect effect = BrokerEffect::none;
 
   // The file's final mode/ownership; mode/owner drift alone is an update
@@ -64,26 +134,19 @@ struct Change {
   // Digest of the file as observed; apply refuses to write over anything else.
   std::string observed_digest;
 
-  // password_file
-  std::vector<UserChange> users;
-  // broker_config: the full desired text; current text for --diff
-  std::optional<std::string> desired_content;
-  std::optional<std::string> current_content;
-  // certificates
-  std::optional<CertificateSummary> before;
-  std::optional<CertificateSummary> after;
-  std::optional<std::int64_t> days_left;  // as of --now, for monitoring
-  // keys / certificates: the CA stops being the one clients trust
-  bool breaks_trust = false;
-  // false: a given CA certificate (tls.ca.managed: false), observed and
-  // shown, never changed
-  bool managed = true;
-  // key: the key type to generate; cert: the CA whose key signs it
-  std::string key_type;
-  bool key_type_default = false;  // the spec gave no key_type: the default applies
+  Details details;
 
+  ResourceKind kind() const { return address.kind; }
+  std::string name() const { return display_name(address); }
   bool changes() const { return action != Action::no_op; }
+  template <class D>
+  const D& as() const { return std::get<D>(details); }
+  template <class D>
+  D& as() { return std::get<D>(details); }
 };
+
+// A new CA key, or a CA certificate under another key or subject.
+bool breaks_trust(const Change& change);
 
 struct Plan {
   std::vector<Change> changes;  // every managed resource, no-ops included, in apply order

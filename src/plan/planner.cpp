@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "broker/config_render.h"
+#include "plan/acl_file_plan.h"
+#include "plan/acl_lint.h"
 #include "plan/file_policy.h"
 #include "plan/given_ca_plan.h"
 #include "plan/main_config_check.h"
@@ -78,22 +80,22 @@ std::vector<std::string> listener_differences(const std::string& before, const s
 Change plan_config(const spec::Spec& spec, const observe::Observed& observed,
                    std::vector<std::string>& restart_reasons) {
   Change change;
-  change.kind = ResourceKind::broker_config;
-  change.name = "broker_config";
-  change.desired_content = broker::render_config(spec);
+  change.address = {ResourceKind::broker_config, ""};
+  ConfigDetails& details = change.details.emplace<ConfigDetails>();
+  details.desired_content = broker::render_config(spec);
   change.effect = BrokerEffect::reload;
   const observe::ObservedConfig& config = observed.config;
   if (!config.file.exists()) {
     change.reasons.push_back("does not exist");
     // The running broker (if any) has none of these listeners yet.
-    restart_reasons = listener_differences("", *change.desired_content);
+    restart_reasons = listener_differences("", details.desired_content);
     if (!restart_reasons.empty()) change.effect = BrokerEffect::restart;
     settle(change, Action::create, config.file, observed.ownership);
     return change;
   }
-  change.current_content = config.content;
-  if (config.content != *change.desired_content) {
-    restart_reasons = listener_differences(config.content, *change.desired_content);
+  details.current_content = config.content;
+  if (config.content != details.desired_content) {
+    restart_reasons = listener_differences(config.content, details.desired_content);
     change.reasons.push_back(restart_reasons.empty()
                                  ? "content differs from the spec's rendering"
                                  : "listeners differ from the spec");
@@ -118,8 +120,8 @@ void add_warnings(const spec::Spec& spec, const observe::Observed& observed, Pla
     }
   }
   for (const auto& change : plan.changes) {
-    if (change.breaks_trust) {
-      plan.warnings.push_back("!! " + std::string(resource_label(change.kind)) + " " +
+    if (breaks_trust(change)) {
+      plan.warnings.push_back("!! " + std::string(resource_label(change.kind())) + " " +
                               change.path +
                               " is REPLACED, not renewed: every client that trusts the current "
                               "CA certificate will refuse this broker until it gets the new one");
@@ -127,12 +129,14 @@ void add_warnings(const spec::Spec& spec, const observe::Observed& observed, Pla
   }
   if (!observed.ownership.can_chown && observed.ownership.uid) {
     for (const auto& change : plan.changes) {
-      if (change.kind != ResourceKind::password_file && change.kind != ResourceKind::server_key) {
-        continue;
+      const observe::ObservedFile* file = nullptr;
+      if (change.kind() == ResourceKind::password_file) {
+        file = &observed.password_file.file;
+      } else if (change.kind() == ResourceKind::acl_file && observed.acl_file) {
+        file = &observed.acl_file->file;
+      } else if (change.kind() == ResourceKind::server_key && observed.pki) {
+        file = &observed.pki->server_key.file;
       }
-      const auto* file = change.kind == ResourceKind::password_file ? &observed.password_file.file
-                         : observed.pki ? &observed.pki->server_key.file
-                                        : nullptr;
       if (file && file->exists() && file->info.uid != *observed.ownership.uid) {
         plan.warnings.push_back(change.path + " is not owned by " +
                                 *observed.ownership.owner_name +
@@ -148,17 +152,20 @@ Plan make_plan(const spec::Spec& spec, const observe::Observed& observed, std::i
   Plan plan;
   plan.changes = plan_pki(spec, observed, now);
   plan.changes.push_back(plan_password_file(spec, observed));
+  if (spec.broker.acl_file && observed.acl_file) plan.changes.push_back(plan_acl_file(spec, observed));
   std::vector<std::string> listener_reasons;
   plan.changes.push_back(plan_config(spec, observed, listener_reasons));
   add_warnings(spec, observed, plan);
+  for (auto& warning : acl_warnings(spec)) plan.warnings.push_back(std::move(warning));
   for (auto& warning : given_ca_warnings(spec, observed, now)) {
     plan.warnings.push_back(std::move(warning));
   }
   if (auto warning = ca_key_missing_warning(observed, plan.changes)) {
     plan.warnings.push_back(std::move(*warning));
   }
-  plan.config_conflicts =
-      main_config_conflicts(spec, observed.main_config, *plan.changes.back().desired_content);
+  // The config is the last change planned.
+  plan.config_conflicts = main_config_conflicts(spec, observed.main_config,
+                                                plan.changes.back().as<ConfigDetails>().desired_content);
   if (auto warning = snippet_not_included_warning(spec, observed.main_config)) {
     plan.warnings.push_back(std::move(*warning));
   }
@@ -172,10 +179,10 @@ Plan make_plan(const spec::Spec& spec, const observe::Observed& observed, std::i
     if (!change.changes() || known_stopped) continue;
     if (change.effect == BrokerEffect::reload) plan.reload_needed = true;
     if (change.effect == BrokerEffect::restart) {
-      if (change.kind == ResourceKind::broker_config) {
+      if (change.kind() == ResourceKind::broker_config) {
         for (const auto& r : listener_reasons) plan.restart_reasons.push_back(r);
       } else {
-        plan.restart_reasons.push_back(std::string(resource_label(change.kind)) +
+        plan.restart_reasons.push_back(std::string(resource_label(change.kind())) +
                                        " changed (cafile is not re-read on SIGHUP)");
       }
     }

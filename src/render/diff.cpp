@@ -24,29 +24,40 @@ std::string redact_password_file(const std::string& content) {
   return out;
 }
 
+namespace {
+
+FileDiff password_file_diff(const plan::Change& change, const observe::Observed& observed) {
+  broker::PasswordFileContent redacted = observed.password_file.content;
+  std::string before;
+  for (auto& line : redacted.lines) {
+    line.raw = redact_password_file(line.raw);
+    // It ends every line with '\n', except a blank one, which comes back
+    // empty: popping from "" was undefined behaviour (std::bad_alloc).
+    if (!line.raw.empty() && line.raw.back() == '\n') line.raw.pop_back();
+    before += line.raw + "\n";
+  }
+  std::string after = plan::next_password_file(
+      redacted, change, [](const std::string& user) { return user + ":(sensitive value, new)"; });
+  return {change.path, observed.password_file.file.exists(), std::move(before), std::move(after)};
+}
+
+}  // namespace
+
 std::vector<FileDiff> file_diffs(const plan::Plan& plan, const observe::Observed& observed) {
   std::vector<FileDiff> diffs;
   for (const plan::Change& change : plan.changes) {
     if (!change.content_changes) continue;
-    if (change.kind == plan::ResourceKind::broker_config && change.desired_content) {
-      diffs.push_back({change.path, change.current_content.has_value(),
-                       change.current_content.value_or(""), *change.desired_content});
-    } else if (change.kind == plan::ResourceKind::password_file) {
-      broker::PasswordFileContent redacted = observed.password_file.content;
-      std::string before;
-      for (auto& line : redacted.lines) {
-        line.raw = redact_password_file(line.raw);
-        // It ends every line with '\n', except a blank one, which comes back
-        // empty: popping from "" was undefined behaviour (std::bad_alloc).
-        if (!line.raw.empty() && line.raw.back() == '\n') line.raw.pop_back();
-        before += line.raw + "\n";
-      }
-      std::string after = plan::next_password_file(
-          redacted, change,
-          [](const std::string& user) { return user + ":(sensitive value, new)"; });
-      diffs.push_back({change.path, observed.password_file.file.exists(), std::move(before),
-                       std::move(after)});
-    }
+    const auto text_file = [&](const std::string& desired, const std::optional<std::string>& current) {
+      diffs.push_back({change.path, current.has_value(), current.value_or(""), desired});
+    };
+    std::visit(plan::Overloaded{
+                   [&](const plan::ConfigDetails& d) { text_file(d.desired_content, d.current_content); },
+                   [&](const plan::AclFileDetails& d) { text_file(d.desired_content, d.current_content); },
+                   [&](const plan::PasswordFileDetails&) {
+                     diffs.push_back(password_file_diff(change, observed));
+                   },
+                   [](const plan::KeyDetails&) {}, [](const plan::CertificateDetails&) {}},
+               change.details);
   }
   return diffs;
 }

@@ -1,5 +1,6 @@
 // --diff: unified diffs of the text files the plan changes: the broker
-// config, and the password file with every hash shown as (sensitive value).
+// config, the ACL file, and the password file with every hash shown as
+// (sensitive value).
 #pragma once
 
 #include <string>

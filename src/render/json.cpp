@@ -1,5 +1,7 @@
 #include "render/json.h"
 
+#include <algorithm>
+
 #include "plan/file_policy.h"
 #include "plan/pki_plan.h"
 
@@ -36,26 +38,83 @@ nlohmann::json summary_json(const plan::CertificateSummary& s) {
   return j;
 }
 
-bool is_certificate(plan::ResourceKind kind) {
-  return kind == plan::ResourceKind::ca_certificate ||
-         kind == plan::ResourceKind::server_certificate ||
-         kind == plan::ResourceKind::client_certificate;
+std::string_view scope_name(broker::AclScope scope) {
+  switch (scope) {
+    case broker::AclScope::anonymous: return "anonymous";
+    case broker::AclScope::pattern: return "pattern";
+    case broker::AclScope::user: return "user";
+  }
+  return "user";
+}
+
+bool removes_entry(const std::vector<plan::LineChange>& edits) {
+  return std::any_of(edits.begin(), edits.end(),
+                     [](const plan::LineChange& e) { return e.kind == plan::LineChange::Kind::remove; });
 }
 
 // Terraform's action list, with "delete" added when a password file
-// update removes a user (a CI scan for deletions must see it).
+// update removes a user or an ACL file update takes a rule away (a CI
+// scan for deletions must see it).
 nlohmann::json change_actions(const plan::Change& c) {
   nlohmann::json actions = json_actions(c.action);
-  bool removes_user = false;
-  for (const auto& u : c.users) removes_user = removes_user || u.kind == plan::UserChange::Kind::remove;
-  if (removes_user && c.action == plan::Action::update) actions.push_back("delete");
+  const bool removes =
+      std::visit(plan::Overloaded{[](const plan::PasswordFileDetails& d) { return removes_entry(d.users); },
+                                  [](const plan::AclFileDetails& d) { return removes_entry(d.rules); },
+                                  [](const plan::KeyDetails&) { return false; },
+                                  [](const plan::CertificateDetails&) { return false; },
+                                  [](const plan::ConfigDetails&) { return false; }},
+                 c.details);
+  if (removes && c.action == plan::Action::update) actions.push_back("delete");
   return actions;
+}
+
+nlohmann::json line_change_json(const plan::LineChange& u) {
+  nlohmann::json entry = {{"action", std::string(user_action(u.kind))}, {"reason", u.reason}};
+  if (u.rule) {
+    entry["scope"] = std::string(scope_name(u.rule->scope));
+    if (u.rule->scope == broker::AclScope::user) entry["user"] = u.rule->user;
+    entry["access"] = std::string(spec::acl_access_name(u.rule->access));
+    entry["topic"] = u.rule->topic;
+  } else if (!u.user.empty()) {
+    entry["user"] = u.user;
+  }
+  if (u.line > 0) entry["line"] = u.line;
+  return entry;
+}
+
+nlohmann::json line_changes_json(const std::vector<plan::LineChange>& edits) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e : edits) out.push_back(line_change_json(e));
+  return out;
+}
+
+void add_details(const plan::Change& c, nlohmann::json& j) {
+  std::visit(plan::Overloaded{
+                 [&](const plan::PasswordFileDetails& d) { j["users"] = line_changes_json(d.users); },
+                 [&](const plan::AclFileDetails& d) {
+                   j["rules"] = line_changes_json(d.rules);
+                   j["format_only"] = d.format_only;
+                 },
+                 [&](const plan::KeyDetails& d) {
+                   j["key_type"] = d.key_type;
+                   if (d.key_type_default) j["key_type_default"] = true;
+                   if (d.breaks_trust) j["breaks_trust"] = true;
+                 },
+                 [&](const plan::CertificateDetails& d) {
+                   if (d.before) j["before"] = summary_json(*d.before);
+                   if (d.after && c.content_changes) j["after"] = summary_json(*d.after);
+                   if (d.days_left) j["days_left"] = *d.days_left;
+                   if (d.breaks_trust) j["breaks_trust"] = true;
+                   if (!d.managed) j["managed"] = false;
+                 },
+                 [](const plan::ConfigDetails&) {}},
+             c.details);
 }
 
 nlohmann::json change_json(const plan::Change& c) {
   nlohmann::json j = {
-      {"resource", c.name},
-      {"type", std::string(plan::resource_label(c.kind))},
+      {"resource", c.name()},
+      {"type", std::string(plan::resource_label(c.kind()))},
       {"path", c.path},
       {"action", std::string(plan::action_name(c.action))},
       {"actions", change_actions(c)},
@@ -64,23 +123,7 @@ nlohmann::json change_json(const plan::Change& c) {
       {"broker_effect", std::string(effect_name(c.effect))},
       {"mode", plan::octal_mode(c.policy.mode)},
   };
-  if (c.kind == plan::ResourceKind::password_file) {
-    nlohmann::json users = nlohmann::json::array();
-    for (const auto& u : c.users) {
-      nlohmann::json entry = {{"action", std::string(user_action(u.kind))}, {"reason", u.reason}};
-      if (!u.user.empty()) entry["user"] = u.user;
-      if (u.line > 0) entry["line"] = u.line;
-      users.push_back(entry);
-    }
-    j["users"] = users;
-  }
-  if (c.before) j["before"] = summary_json(*c.before);
-  if (c.after && c.content_changes) j["after"] = summary_json(*c.after);
-  if (c.days_left) j["days_left"] = *c.days_left;
-  if (!c.key_type.empty()) j["key_type"] = c.key_type;
-  if (c.key_type_default) j["key_type_default"] = true;
-  if (c.breaks_trust) j["breaks_trust"] = true;
-  if (!c.managed) j["managed"] = false;
+  add_details(c, j);
   return j;
 }
 
@@ -115,25 +158,25 @@ nlohmann::json render_json(const plan::Plan& plan) {
   for (const auto& c : plan.changes) {
     auto j = change_json(c);
     if (c.changes()) changes.push_back(j);
-    resources.push_back({{"resource", c.name},
+    resources.push_back({{"resource", c.name()},
                          {"path", c.path},
                          {"action", std::string(plan::action_name(c.action))}});
-    breaks_trust = breaks_trust || c.breaks_trust;
-    if (is_certificate(c.kind)) {
-      nlohmann::json cert = {{"resource", c.name},
+    breaks_trust = breaks_trust || plan::breaks_trust(c);
+    if (const auto* d = std::get_if<plan::CertificateDetails>(&c.details)) {
+      nlohmann::json cert = {{"resource", c.name()},
                              {"path", c.path},
                              {"action", std::string(plan::action_name(c.action))}};
       // The certificate on disk; for one still to be made, what it will be.
-      const auto& shown = c.before ? c.before : c.after;
+      const auto& shown = d->before ? d->before : d->after;
       if (shown) {
         cert["subject"] = shown->subject;
         cert["subject_alt_names"] = shown->subject_alt_names;
         if (shown->not_after) cert["not_after"] = plan::format_date(*shown->not_after);
         if (!shown->serial.empty()) cert["serial"] = shown->serial;
       }
-      cert["exists"] = c.before.has_value();
-      cert["managed"] = c.managed;
-      if (c.days_left) cert["days_left"] = *c.days_left;
+      cert["exists"] = d->before.has_value();
+      cert["managed"] = d->managed;
+      if (d->days_left) cert["days_left"] = *d->days_left;
       certificates.push_back(cert);
     }
   }

@@ -50,7 +50,7 @@ Broker read_broker(YamlReader& reader, const Located& broker) {
   Broker result;
   const MappingReader fields(reader, broker,
                              {"config_file", "main_config", "password_file", "allow_anonymous", "unlisted_users",
-                              "owner", "group", "reload", "mosquitto_version", "hash_iterations"});
+                              "owner", "group", "reload", "mosquitto_version", "hash_iterations", "acl_file"});
   if (const auto config_file = fields.required("config_file")) {
     result.config_file = reader.absolute_path(*config_file).value_or("");
   }
@@ -66,6 +66,9 @@ Broker read_broker(YamlReader& reader, const Located& broker) {
   if (const auto unlisted_users = fields.optional("unlisted_users")) {
     const auto value = reader.one_of(*unlisted_users, {"remove", "keep"});
     result.unlisted_users = value == "keep" ? UnlistedUsers::keep : UnlistedUsers::remove;
+  }
+  if (const auto acl_file = fields.optional("acl_file")) {
+    result.acl_file = reader.absolute_path(*acl_file);
   }
   if (const auto owner = fields.optional("owner")) {
     result.owner = read_account_name(reader, *owner);

@@ -76,11 +76,11 @@ Spec load_spec(const std::string& file, const std::string& yaml_text) {
     const char* got = document->IsSequence() ? "a list" : "a single value";
     diagnostics.add(root_mark.line > 0 ? root_mark : Mark{1, 1}, "",
                     std::string("expected a mapping at the top level (version:, broker:, listeners:, users:, "
-                                "tls:), got ") +
+                                "tls:, acl:), got ") +
                         got);
     diagnostics.throw_if_any();
   }
-  const MappingReader fields(reader, root, {"version", "broker", "listeners", "users", "tls"});
+  const MappingReader fields(reader, root, {"version", "broker", "listeners", "users", "tls", "acl"});
   if (const auto version = fields.required("version")) {
     read_version(reader, *version);
   }
@@ -95,6 +95,9 @@ Spec load_spec(const std::string& file, const std::string& yaml_text) {
   }
   if (const auto tls = fields.optional("tls")) {
     spec.tls = read_tls(reader, *tls);
+  }
+  if (const auto acl = fields.optional("acl")) {
+    spec.acl = read_acl(reader, *acl);
   }
   check_rules(spec, reader);
   diagnostics.throw_if_any();

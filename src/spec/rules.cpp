@@ -48,6 +48,21 @@ void check_users(const Spec& spec, YamlReader& reader) {
   }
 }
 
+// ACL rules need the file they are written to.
+void check_acl(const Spec& spec, YamlReader& reader) {
+  if (spec.broker.acl_file) return;
+  const std::string way_out = "set broker.acl_file (the ACL file this tool then owns), or remove ";
+  if (reader.locations().has("acl")) {
+    report(reader, "acl", "ACL rules need broker.acl_file; " + way_out + "acl:");
+  }
+  for (std::size_t i = 0; i < spec.users.size(); ++i) {
+    const std::string path = item_path("users", i) + ".acl";
+    if (spec.users[i].acl && reader.locations().has(path)) {
+      report(reader, path, "ACL rules need broker.acl_file; " + way_out + "this user's acl:");
+    }
+  }
+}
+
 void check_listeners(const Spec& spec, YamlReader& reader) {
   std::map<std::pair<std::string, int>, std::size_t> first_index;
   for (std::size_t i = 0; i < spec.listeners.size(); ++i) {
@@ -174,6 +189,7 @@ void check_files(const Spec& spec, YamlReader& reader) {
   if (normalize_path(spec.broker.main_config) != normalize_path(spec.broker.config_file)) {
     claim(spec.broker.main_config, "broker.main_config", Use::main_config);
   }
+  if (spec.broker.acl_file) claim(*spec.broker.acl_file, "broker.acl_file", Use::written);
   if (spec.tls) {
     const Tls& tls = *spec.tls;
     claim(tls.ca.cert_path, "tls.ca.cert", Use::written);
@@ -206,6 +222,7 @@ void check_files(const Spec& spec, YamlReader& reader) {
 
 void check_rules(const Spec& spec, YamlReader& reader) {
   check_users(spec, reader);
+  check_acl(spec, reader);
   check_listeners(spec, reader);
   if (spec.tls) {
     check_tls(*spec.tls, reader);

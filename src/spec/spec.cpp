@@ -14,4 +14,18 @@ std::string_view tls_version_name(TlsVersion version) {
   return "tlsv1.2";
 }
 
+std::string_view acl_access_name(AclAccess access) {
+  switch (access) {
+    case AclAccess::read:
+      return "read";
+    case AclAccess::write:
+      return "write";
+    case AclAccess::readwrite:
+      return "readwrite";
+    case AclAccess::deny:
+      return "deny";
+  }
+  return "deny";
+}
+
 }  // namespace mosq::spec

@@ -44,6 +44,8 @@ struct Broker {
   // PBKDF2 iterations of new $7$ hashes; unset: what the version's
   // mosquitto_passwd writes (101 for 2.0, 1000 for 2.1).
   std::optional<int> hash_iterations;
+  // When set, this tool owns the broker's ACL file (topic rights).
+  std::optional<std::string> acl_file;
 };
 
 enum class TlsVersion { tlsv1_1, tlsv1_2, tlsv1_3 };
@@ -67,11 +69,29 @@ struct PasswordSource {
 
 enum class UserState { present, absent };
 
+// What an ACL rule lets a client do on the topics its filter matches
+// (Mosquitto's acl_file: deny is checked before every grant).
+enum class AclAccess { read, write, readwrite, deny };
+
+struct AclRuleSpec {
+  std::string topic;  // a topic filter; %u / %c only in patterns
+  AclAccess access = AclAccess::read;
+  Mark mark;
+};
+
 struct User {
   std::string name;
   UserState state = UserState::present;
   std::optional<PasswordSource> password;  // set when present
+  // Set when the user has an acl: list (possibly empty: no rights).
+  std::optional<std::vector<AclRuleSpec>> acl;
   Mark mark;
+};
+
+// Rules not tied to one user.
+struct Acl {
+  std::vector<AclRuleSpec> patterns;   // every user (%u user name, %c client id)
+  std::vector<AclRuleSpec> anonymous;  // clients without a user name
 };
 
 struct CertificateSpec {
@@ -117,8 +137,10 @@ struct Spec {
   std::vector<Listener> listeners;
   std::vector<User> users;
   std::optional<Tls> tls;
+  std::optional<Acl> acl;
 };
 
 std::string_view tls_version_name(TlsVersion version);
+std::string_view acl_access_name(AclAccess access);  // "read", "write", "readwrite", "deny"
 
 }  // namespace mosq::spec

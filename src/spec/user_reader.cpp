@@ -66,7 +66,8 @@ std::optional<PasswordSource> read_source(YamlReader& reader, std::string_view k
 User read_user(YamlReader& reader, const Located& at) {
   User user;
   user.mark = at.field_mark;
-  const MappingReader fields(reader, at, {"name", "state", "password_env", "password_file", "password_hash"},
+  const MappingReader fields(reader, at,
+                             {"name", "state", "password_env", "password_file", "password_hash", "acl"},
                              {"password"});
   if (!fields.is_mapping()) {
     return user;
@@ -76,6 +77,14 @@ User read_user(YamlReader& reader, const Located& at) {
   }
   if (const auto state = fields.optional("state")) {
     user.state = reader.one_of(*state, {"present", "absent"}) == "absent" ? UserState::absent : UserState::present;
+  }
+  if (const auto acl = fields.optional("acl")) {
+    if (user.state == UserState::absent) {
+      reader.field_error(*acl, "a user with state: absent has no rights; remove acl (its rules are removed "
+                               "from the ACL file with its password line)");
+    } else {
+      user.acl = read_acl_rules(reader, *acl, AclRuleKind::topic);
+    }
   }
   const auto plaintext = fields.optional("password");
   if (plaintext) {

@@ -45,7 +45,7 @@ bool has_warning(const plan::Plan& plan, const std::string& fragment) {
 
 bool has_kind(const plan::Plan& plan, ResourceKind kind) {
   for (const auto& c : plan.changes) {
-    if (c.kind == kind) return true;
+    if (c.kind() == kind) return true;
   }
   return false;
 }
@@ -60,12 +60,12 @@ TEST_CASE("given CA in sync: no CA key resource, the CA certificate shown as an 
   CHECK_FALSE(has_kind(plan, ResourceKind::ca_key));
   const auto& ca = find_change(plan, ResourceKind::ca_certificate);
   CHECK(ca.action == Action::no_op);
-  CHECK_FALSE(ca.managed);
+  CHECK_FALSE(ca.as<mosq::plan::CertificateDetails>().managed);
   CHECK(ca.path == "/etc/mosquitto/ca_certificates/fleet-ca.crt");
-  REQUIRE(ca.before);
-  CHECK(ca.before->subject == "O=Example, CN=Fleet CA");
-  REQUIRE(ca.days_left);
-  CHECK(*ca.days_left == 3640);
+  REQUIRE(ca.as<mosq::plan::CertificateDetails>().before);
+  CHECK(ca.as<mosq::plan::CertificateDetails>().before->subject == "O=Example, CN=Fleet CA");
+  REQUIRE(ca.as<mosq::plan::CertificateDetails>().days_left);
+  CHECK(*ca.as<mosq::plan::CertificateDetails>().days_left == 3640);
   CHECK(plan.warnings.empty());
 }
 
@@ -123,8 +123,8 @@ TEST_CASE("leaves under a given CA: reissued when not signed by it, with no CA k
     observed.pki->server_cert.file.digest = "absent";
     const auto server = change_for(spec, observed, ResourceKind::server_certificate);
     CHECK(server.action == Action::create);
-    REQUIRE(server.after);
-    CHECK(server.after->subject == "O=FicusOnline, CN=broker.local");
+    REQUIRE(server.as<mosq::plan::CertificateDetails>().after);
+    CHECK(server.as<mosq::plan::CertificateDetails>().after->subject == "O=FicusOnline, CN=broker.local");
   }
 }
 
@@ -180,7 +180,7 @@ TEST_CASE("a managed CA is unaffected: no warning about a key it makes itself", 
   CHECK(find_change(plan, ResourceKind::ca_key).action == Action::replace);
   CAPTURE(plan.warnings);
   CHECK_FALSE(has_warning(plan, "not at hand"));
-  CHECK(find_change(plan, ResourceKind::ca_certificate).managed);
+  CHECK(find_change(plan, ResourceKind::ca_certificate).as<mosq::plan::CertificateDetails>().managed);
 }
 
 TEST_CASE("a managed CA key whose passphrase is not given: what must be signed is planned, with a warning",

@@ -32,8 +32,8 @@ TEST_CASE("greenfield: every key and certificate is created", "[plan][pki]") {
     CHECK(find_change(plan, kind).action == Action::create);
   }
   const auto& server = find_change(plan, ResourceKind::server_certificate);
-  REQUIRE(server.after);
-  CHECK(server.after->not_after == k_now + 825 * k_day);
+  REQUIRE(server.as<mosq::plan::CertificateDetails>().after);
+  CHECK(server.as<mosq::plan::CertificateDetails>().after->not_after == k_now + 825 * k_day);
   CHECK(find_change(plan, ResourceKind::server_key).policy.mode == 0640);
   CHECK(find_change(plan, ResourceKind::ca_key).policy.mode == 0600);
   CHECK_FALSE(find_change(plan, ResourceKind::ca_key).policy.gid.has_value());
@@ -51,11 +51,11 @@ TEST_CASE("CA key rules", "[plan][pki]") {
     const auto& ca_key = find_change(plan, ResourceKind::ca_key);
     CHECK(ca_key.action == Action::replace);
     CHECK(ca_key.reasons == std::vector<std::string>{"not a readable private key (no start line)"});
-    CHECK(ca_key.breaks_trust);
+    CHECK(mosq::plan::breaks_trust(ca_key));
     const auto& ca_cert = find_change(plan, ResourceKind::ca_certificate);
     CHECK(ca_cert.action == Action::replace);
     CHECK(has_reason(ca_cert, "its key is new"));
-    CHECK(ca_cert.breaks_trust);
+    CHECK(mosq::plan::breaks_trust(ca_cert));
     const auto& server = find_change(plan, ResourceKind::server_certificate);
     CHECK(server.action == Action::replace);
     CHECK(has_reason(server, "the CA key is new"));
@@ -77,7 +77,7 @@ TEST_CASE("CA key rules", "[plan][pki]") {
     key.description = "RSA 2048";
     auto change = change_for(spec, observed, ResourceKind::ca_key);
     CHECK(change.reasons == std::vector<std::string>{"key is RSA 2048, spec wants ec-p256 (default)"});
-    CHECK(change.key_type_default);
+    CHECK(change.as<mosq::plan::KeyDetails>().key_type_default);
   }
   SECTION("a type outside ours (RSA 1024) is replaced") {
     key.type.reset();
@@ -91,7 +91,7 @@ TEST_CASE("CA key rules", "[plan][pki]") {
     const auto& change = find_change(plan, ResourceKind::ca_key);
     CHECK(change.action == Action::update);
     CHECK(change.content_changes);
-    CHECK_FALSE(change.breaks_trust);
+    CHECK_FALSE(mosq::plan::breaks_trust(change));
     CHECK(find_change(plan, ResourceKind::ca_certificate).action == Action::no_op);
   }
 }
@@ -111,7 +111,7 @@ TEST_CASE("CA certificate rules", "[plan][pki]") {
     cert.matches_key = false;
     auto change = change_for(spec, observed, ResourceKind::ca_certificate);
     CHECK(has_reason(change, "does not match the key on disk"));
-    CHECK(change.breaks_trust);
+    CHECK(mosq::plan::breaks_trust(change));
   }
   SECTION("subject differs") {
     spec.tls->ca.subject.push_back({"OU", "Ops"});
@@ -135,7 +135,7 @@ TEST_CASE("CA certificate rules", "[plan][pki]") {
     auto change = find_change(plan, ResourceKind::ca_certificate);
     CHECK(change.action == Action::replace);
     CHECK(has_reason(change, "inside renew_before_days 90"));
-    CHECK_FALSE(change.breaks_trust);
+    CHECK_FALSE(mosq::plan::breaks_trust(change));
     CHECK(find_change(plan, ResourceKind::ca_key).action == Action::no_op);
     CHECK(find_change(plan, ResourceKind::server_certificate).action == Action::no_op);
     CHECK_FALSE(plan.restart_required());  // no listener verifies client certificates
@@ -166,7 +166,7 @@ TEST_CASE("the renew threshold, one day before, on and after", "[plan][pki][now]
   CHECK(action_at(threshold + k_day) == Action::replace);
   auto change = change_for(spec, observed, ResourceKind::server_certificate, not_after + 1);
   CHECK(has_reason(change, "expired on"));
-  CHECK(change.days_left == 0);
+  CHECK(change.as<mosq::plan::CertificateDetails>().days_left == 0);
 }
 
 TEST_CASE("ten years ahead, both the CA and the server certificate renew", "[plan][pki][now]") {
@@ -262,7 +262,7 @@ TEST_CASE("client certificates follow the same lifecycle", "[plan][pki]") {
   observed.pki->client_certs["sensor-7"].facts.client_auth = false;
   auto plan = plan_for(spec, observed);
   const auto& change = find_change(plan, ResourceKind::client_certificate);
-  CHECK(change.name == "client_certificate[sensor-7]");
+  CHECK(change.name() == "client_certificate[sensor-7]");
   CHECK(change.reasons == std::vector<std::string>{"extendedKeyUsage lacks clientAuth"});
   CHECK(change.effect == plan::BrokerEffect::none);
 }
@@ -306,5 +306,5 @@ TEST_CASE("a certificate file holding more than its certificate is drift", "[pla
     CHECK(has_reason(change, "the file holds more than this certificate"));
   }
   // Same key, same subject: a renewal clients keep trusting, not a break.
-  CHECK_FALSE(find_change(plan, ResourceKind::ca_certificate).breaks_trust);
+  CHECK_FALSE(mosq::plan::breaks_trust(find_change(plan, ResourceKind::ca_certificate)));
 }

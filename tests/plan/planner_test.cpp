@@ -16,10 +16,10 @@ namespace {
 
 // The change's entry for user; REQUIREs that there is one.
 const plan::UserChange& user_entry(const plan::Change& change, const std::string& user) {
-  const auto entry = std::find_if(change.users.begin(), change.users.end(),
+  const auto entry = std::find_if(change.as<mosq::plan::PasswordFileDetails>().users.begin(), change.as<mosq::plan::PasswordFileDetails>().users.end(),
                                   [&](const plan::UserChange& u) { return u.user == user; });
   INFO("no entry for user " << user);
-  REQUIRE(entry != change.users.end());
+  REQUIRE(entry != change.as<mosq::plan::PasswordFileDetails>().users.end());
   return *entry;
 }
 
@@ -30,7 +30,7 @@ TEST_CASE("a disk in sync with the spec plans nothing", "[plan]") {
   auto plan = plan_for(spec, in_sync(spec));
   CHECK_FALSE(plan.has_changes());
   for (const auto& change : plan.changes) {
-    INFO(change.name << ": " << (change.reasons.empty() ? "" : change.reasons.front()));
+    INFO(change.name() << ": " << (change.reasons.empty() ? "" : change.reasons.front()));
     CHECK(change.action == Action::no_op);
   }
   CHECK_FALSE(plan.reload_needed);
@@ -42,7 +42,7 @@ TEST_CASE("every resource is in the plan, in apply order", "[plan]") {
   auto spec = example_spec();
   auto plan = plan_for(spec, in_sync(spec));
   std::vector<std::string> names;
-  for (const auto& c : plan.changes) names.push_back(c.name);
+  for (const auto& c : plan.changes) names.push_back(c.name());
   CHECK(names == std::vector<std::string>{"ca_key", "ca_certificate", "server_key",
                                           "server_certificate", "password_file", "broker_config"});
 }
@@ -57,10 +57,10 @@ TEST_CASE("a missing password file is created with every present user", "[plan][
   auto plan = plan_for(spec, observed);
   const auto& change = find_change(plan, ResourceKind::password_file);
   CHECK(change.action == Action::create);
-  REQUIRE(change.users.size() == 2);
-  CHECK(change.users[0].kind == Kind::add);
-  CHECK(change.users[0].user == "user1");
-  CHECK(change.users[1].user == "dashboard");
+  REQUIRE(change.as<mosq::plan::PasswordFileDetails>().users.size() == 2);
+  CHECK(change.as<mosq::plan::PasswordFileDetails>().users[0].kind == Kind::add);
+  CHECK(change.as<mosq::plan::PasswordFileDetails>().users[0].user == "user1");
+  CHECK(change.as<mosq::plan::PasswordFileDetails>().users[1].user == "dashboard");
   CHECK(change.policy.mode == 0640);
   CHECK(change.policy.uid == uid_t{102});
   CHECK(change.policy.gid == gid_t{105});
@@ -123,9 +123,9 @@ TEST_CASE("password file drift, rule by rule", "[plan][password]") {
     lines.push_back(bad);
     auto change = change_for(spec, observed, ResourceKind::password_file);
     CHECK(change.action == Action::update);
-    REQUIRE(change.users.size() == 1);
-    CHECK(change.users[0].kind == Kind::repair);
-    CHECK(change.users[0].reason == "line 3: no ':' separator (line dropped)");
+    REQUIRE(change.as<mosq::plan::PasswordFileDetails>().users.size() == 1);
+    CHECK(change.as<mosq::plan::PasswordFileDetails>().users[0].kind == Kind::repair);
+    CHECK(change.as<mosq::plan::PasswordFileDetails>().users[0].reason == "line 3: no ':' separator (line dropped)");
   }
   SECTION("a listed user's malformed line is rewritten") {
     lines[0].hash.reset();
@@ -150,9 +150,9 @@ TEST_CASE("password file drift, rule by rule", "[plan][password]") {
   SECTION("a duplicate line for a user is removed") {
     lines.push_back(password_line(3, "user1", fake_hash(50)));
     auto change = change_for(spec, observed, ResourceKind::password_file);
-    REQUIRE(change.users.size() == 1);
-    CHECK(change.users[0].kind == Kind::remove);
-    CHECK(change.users[0].reason == "duplicate line 3");
+    REQUIRE(change.as<mosq::plan::PasswordFileDetails>().users.size() == 1);
+    CHECK(change.as<mosq::plan::PasswordFileDetails>().users[0].kind == Kind::remove);
+    CHECK(change.as<mosq::plan::PasswordFileDetails>().users[0].reason == "duplicate line 3");
   }
   SECTION("blank lines and comments are left alone") {
     broker::PasswordLine comment;
@@ -261,7 +261,7 @@ TEST_CASE("broker config drift", "[plan][config]") {
     observed.config.content.clear();
     auto change = change_for(spec, observed, ResourceKind::broker_config);
     CHECK(change.action == Action::create);
-    CHECK(change.desired_content.has_value());
+    CHECK_FALSE(change.as<mosq::plan::ConfigDetails>().desired_content.empty());
   }
   SECTION("a missing config while the broker runs: its listeners need a restart, with reasons") {
     observed.config.file.info = FileInfo{};

@@ -22,7 +22,7 @@ struct Drifted {
     lines.push_back(password_line(3, "olduser", fake_hash(40)));
     observed.password_file.verdicts["user1"] = observe::PasswordVerdict::differs;
     spec.users.push_back({"sensor-7", spec::UserState::present,
-                          spec::PasswordSource{spec::PasswordSourceKind::env, "S7"}, {}});
+                          spec::PasswordSource{spec::PasswordSourceKind::env, "S7"}, std::nullopt, {}});
     observed.pki->server_cert.facts.not_after = k_now + 19 * k_day;
     spec.listeners[0].tls_version = spec::TlsVersion::tlsv1_3;
     plan = plan::make_plan(spec, observed, k_now);

@@ -65,6 +65,7 @@ TEST_CASE("the shipped example loads with every value it states", "[spec]") {
   CHECK(spec.version == 1);
   CHECK(spec.broker.config_file == "/etc/mosquitto/conf.d/mosq-reconcile.conf");
   CHECK(spec.broker.password_file == "/etc/mosquitto/mqttpass");
+  CHECK(spec.broker.acl_file == "/etc/mosquitto/acl");
   CHECK_FALSE(spec.broker.allow_anonymous);
   CHECK(spec.broker.unlisted_users == UnlistedUsers::remove);
   CHECK(spec.broker.owner == "mosquitto");
@@ -81,7 +82,7 @@ TEST_CASE("the shipped example loads with every value it states", "[spec]") {
   CHECK(spec.listeners[0].tls_version == TlsVersion::tlsv1_2);
   CHECK_FALSE(spec.listeners[0].require_certificate);
   CHECK_FALSE(spec.listeners[0].use_identity_as_username);
-  CHECK(spec.listeners[0].mark.line == 18);
+  CHECK(spec.listeners[0].mark.line == 19);
   CHECK(spec.listeners[0].mark.column == 5);
   CHECK(spec.listeners[1].port == 1883);
   CHECK(spec.listeners[1].bind_address == "127.0.0.1");
@@ -96,6 +97,13 @@ TEST_CASE("the shipped example loads with every value it states", "[spec]") {
   REQUIRE(spec.users[1].password);
   CHECK(spec.users[1].password->kind == PasswordSourceKind::file);
   CHECK(spec.users[1].password->value == "/run/secrets/sensor-7");
+  REQUIRE(spec.users[1].acl);
+  REQUIRE(spec.users[1].acl->size() == 2);
+  CHECK((*spec.users[1].acl)[0].topic == "sensors/7/#");
+  CHECK((*spec.users[1].acl)[0].access == AclAccess::write);
+  CHECK((*spec.users[1].acl)[1].topic == "sensors/7/cmd");
+  CHECK((*spec.users[1].acl)[1].access == AclAccess::read);
+  CHECK_FALSE(spec.users[0].acl);
   CHECK(spec.users[2].name == "dashboard");
   REQUIRE(spec.users[2].password);
   CHECK(spec.users[2].password->kind == PasswordSourceKind::hash);
@@ -109,7 +117,12 @@ TEST_CASE("the shipped example loads with every value it states", "[spec]") {
   CHECK(spec.users[3].name == "olduser");
   CHECK(spec.users[3].state == UserState::absent);
   CHECK_FALSE(spec.users[3].password);
-  CHECK(spec.users[3].mark.line == 34);
+  CHECK(spec.users[3].mark.line == 38);
+  REQUIRE(spec.acl);
+  REQUIRE(spec.acl->patterns.size() == 1);
+  CHECK(spec.acl->patterns[0].topic == "devices/%u/#");
+  CHECK(spec.acl->patterns[0].access == AclAccess::readwrite);
+  CHECK(spec.acl->anonymous.empty());
 
   REQUIRE(spec.tls);
   const Tls& tls = *spec.tls;
@@ -273,7 +286,7 @@ TEST_CASE("messages name the file, line, column and field", "[spec]") {
   SECTION("unknown field without a close match lists the fields") {
     CHECK(load_error(k_broker + "  colour: blue\n") ==
           "broker.yaml:5:3: broker.colour: unknown field; expected one of: config_file, main_config, password_file, "
-          "allow_anonymous, unlisted_users, owner, group, reload, mosquitto_version, hash_iterations");
+          "allow_anonymous, unlisted_users, owner, group, reload, mosquitto_version, hash_iterations, acl_file");
   }
   SECTION("wrong type, at the value") {
     CHECK(load_error(k_broker + "listeners:\n  - port: eighty\n    tls: false\n") ==
@@ -302,7 +315,7 @@ TEST_CASE("messages name the file, line, column and field", "[spec]") {
   }
   SECTION("a top level that is not a mapping") {
     CHECK(load_error("just text\n") ==
-          "broker.yaml:1:1: expected a mapping at the top level (version:, broker:, listeners:, users:, tls:), "
+          "broker.yaml:1:1: expected a mapping at the top level (version:, broker:, listeners:, users:, tls:, acl:), "
           "got a single value");
   }
   SECTION("a server subject equal to the CA's, whatever the order") {

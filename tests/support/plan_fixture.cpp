@@ -183,7 +183,7 @@ plan::Plan plan_for(const spec::Spec& spec, const observe::Observed& observed, s
 
 const plan::Change& find_change(const plan::Plan& plan, plan::ResourceKind kind) {
   for (const auto& change : plan.changes) {
-    if (change.kind == kind) return change;
+    if (change.kind() == kind) return change;
   }
   throw std::runtime_error("no change of that kind in the plan");
 }

@@ -108,7 +108,8 @@ changed:
   type: bool
 changes:
   description: The changes, as the tool's C(--json) lists them (resource, type, path, action, actions,
-    reasons, and per kind users, before/after certificate summaries, days_left, breaks_trust).
+    reasons, and per kind users, ACL rules and format_only, before/after certificate summaries, days_left,
+    breaks_trust).
   returned: success
   type: list
   elements: dict
