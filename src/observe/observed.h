@@ -58,7 +58,6 @@ struct ObservedKey {
   bool encrypted = false;
   std::optional<crypto::KeyType> type;
   std::string description;  // "EC P-256"
-  std::string fingerprint;  // public key SHA-256
   std::string detail;       // why it did not load
 };
 
