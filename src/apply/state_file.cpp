@@ -2,6 +2,7 @@
 
 #include "crypto/key_type.h"
 #include "observe/key_file.h"
+#include "observe/observe.h"
 #include "observe/read_limits.h"
 #include "util/error.h"
 
@@ -30,29 +31,27 @@ void record_verified_ca_key(const spec::Spec& spec, const observe::ResolvedSecre
   if (!spec.tls || !spec.tls->ca.managed || !spec.tls->ca.passphrase_env) return;
   if (!secrets.ca_passphrase || !secrets.ca_key) return;
   if (secrets.ca_key->origin != observe::CaKeyOrigin::file) return;
+  const std::string& path = secrets.ca_key->name;
   // The key as it is on disk now: what observe opened, unless this run
   // wrote it anew (then opened again, with the same passphrase).
-  observe::ObservedKey key = secrets.ca_key->loaded.observed;
-  const observe::ObservedKey on_disk =
-      observe::observe_key(fs, root, secrets.ca_key->name, nullptr).observed;
-  if (on_disk.file.digest != key.file.digest || key.status != crypto::KeyLoadStatus::ok) {
-    key = observe::observe_key(fs, root, secrets.ca_key->name, &*secrets.ca_passphrase).observed;
+  const std::string digest = observe::observe_file(fs, root, path, observe::k_max_pem_bytes, nullptr).digest;
+  const observe::LoadedKey* key = &secrets.ca_key->loaded;
+  observe::LoadedKey reopened;
+  if (key->observed.file.digest != digest || !key->key) {
+    reopened = observe::observe_key(fs, root, path, &*secrets.ca_passphrase);
+    key = &reopened;
   }
-  if (key.status != crypto::KeyLoadStatus::ok || !key.encrypted || !key.type) return;
+  if (!key->key || !key->observed.encrypted || !key->observed.type) return;
+  const std::optional<observe::VerifiedCaKey> old = observe::read_tool_state(fs, root).verified_ca_key;
+  // The same file as recorded: nothing to compute or write (a no-op run).
+  if (old && old->path == path && old->file_sha256 == key->observed.file.digest) return;
   observe::VerifiedCaKey record;
-  record.path = secrets.ca_key->name;
-  record.file_sha256 = key.file.digest;
-  record.public_key_sha256 = key.fingerprint;
-  record.key_type = std::string(crypto::key_type_name(*key.type));
-  update_tool_state(fs, root, [&](observe::ToolState& state) {
-    const auto& old = state.verified_ca_key;
-    // Unchanged facts keep their first date: a no-op run writes nothing.
-    record.verified_at = old && old->path == record.path && old->file_sha256 == record.file_sha256 &&
-                                 old->public_key_sha256 == record.public_key_sha256
-                             ? old->verified_at
-                             : now;
-    state.verified_ca_key = record;
-  });
+  record.path = path;
+  record.file_sha256 = key->observed.file.digest;
+  record.public_key_sha256 = key->key->public_key_fingerprint();
+  record.key_type = std::string(crypto::key_type_name(*key->observed.type));
+  record.verified_at = now;
+  update_tool_state(fs, root, [&](observe::ToolState& state) { state.verified_ca_key = record; });
 }
 
 }  // namespace mosq::apply

@@ -162,7 +162,7 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
     if (!options.state_dir.empty()) fs.create_directories(root.apply_lock(), 0755);
     lock = fs.lock(root.apply_lock(), std::chrono::seconds(options.lock_timeout_seconds));
   }
-  const observe::ResolvedSecrets secrets = observe::resolve_secrets(spec, fs, root, env);
+  const observe::ResolvedSecrets secrets = observe::resolve_secrets(spec, fs, root, env, host.usable_cpus());
 
   const observe::Observed observed = observe::observe(spec, secrets, fs, host, root);
   const plan::Plan plan = plan::make_plan(spec, observed, now);

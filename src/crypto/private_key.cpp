@@ -4,7 +4,10 @@
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/objects.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
 
 #include <climits>
 #include <cstring>
@@ -20,6 +23,7 @@ namespace {
 // (Literals split so secret scanners do not take the marker for a key.)
 constexpr const char* k_pkcs8_encrypted = "-----BEGIN ENCRYPTED PRIVATE " "KEY-----";
 constexpr const char* k_legacy_encrypted = "Proc-Type: 4,ENCRYPTED";
+constexpr const char* k_pkcs8_plain = "-----BEGIN PRIVATE " "KEY-----";
 static_assert(k_max_passphrase_bytes == PEM_BUFSIZE, "the passphrase callback's buffer size");
 
 EvpPkeyPtr keygen(KeyType type) {
@@ -101,6 +105,42 @@ int passphrase_callback(char* buf, int size, int /*rwflag*/, void* user) {
 bool looks_encrypted(const std::string& pem) {
   return pem.find(k_pkcs8_encrypted) != std::string::npos ||
          pem.find(k_legacy_encrypted) != std::string::npos;
+}
+
+bool starts_with(const std::string& text, const char* prefix) {
+  return text.compare(0, std::strlen(prefix), prefix) == 0;
+}
+
+// The PKCS#8 PEM this tool writes (plain, or encrypted when a passphrase is
+// given), read as PKCS#8 and turned into a key of the type its algorithm
+// names. PEM_read_bio_PrivateKey reaches the same key through OpenSSL 3's
+// decoder chain for every key type and format, and building that chain
+// cost more than the rest of a no-op run (a fifth of its instructions in a
+// callgrind profile of the example). Null on anything else or any failure:
+// the caller then takes the general path, which also words the error.
+EvpPkeyPtr load_pkcs8(const std::string& text, const Secret* passphrase) {
+  const bool plain = starts_with(text, k_pkcs8_plain);
+  const bool encrypted = starts_with(text, k_pkcs8_encrypted);
+  if (!plain && !(encrypted && passphrase != nullptr && !passphrase->empty() &&
+                  passphrase->size() <= k_max_passphrase_bytes)) {
+    return nullptr;
+  }
+  BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+  if (!bio) return nullptr;
+  PKCS8_PRIV_KEY_INFO* info = nullptr;
+  if (plain) {
+    info = PEM_read_bio_PKCS8_PRIV_KEY_INFO(bio.get(), nullptr, nullptr, nullptr);
+  } else {
+    X509_SIG* sealed = PEM_read_bio_PKCS8(bio.get(), nullptr, nullptr, nullptr);
+    if (sealed == nullptr) return nullptr;
+    const std::string& pass = passphrase->reveal();
+    info = PKCS8_decrypt(sealed, pass.data(), static_cast<int>(pass.size()));
+    X509_SIG_free(sealed);
+  }
+  if (info == nullptr) return nullptr;
+  EvpPkeyPtr key(EVP_PKCS82PKEY(info));
+  PKCS8_PRIV_KEY_INFO_free(info);  // cleanses the key bytes it held
+  return key;
 }
 
 KeyLoadResult failure(KeyLoadStatus status, bool encrypted, std::string detail) {
@@ -263,6 +303,14 @@ KeyLoadResult load_private_key(const Secret& pem, const Secret* passphrase) {
   if (!bio) {
     return failure(KeyLoadStatus::corrupt, encrypted, drain_openssl_errors("out of memory"));
   }
+  if (EvpPkeyPtr fast = load_pkcs8(text, passphrase)) {
+    KeyLoadResult result;
+    result.status = KeyLoadStatus::ok;
+    result.key.emplace(std::move(fast));
+    result.encrypted = encrypted;
+    return result;
+  }
+  ERR_clear_error();  // what the PKCS#8 path met: the general path words the error
   PassphraseRequest request;
   request.passphrase = passphrase;
   EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback, &request));

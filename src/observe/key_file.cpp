@@ -14,7 +14,6 @@ LoadedKey load_key(const Secret& pem, const Secret* passphrase) {
   if (result.key) {
     loaded.observed.type = result.key->type();
     loaded.observed.description = result.key->describe();
-    loaded.observed.fingerprint = result.key->public_key_fingerprint();
     loaded.key = std::move(result.key);
   }
   return loaded;

@@ -1,6 +1,8 @@
 #include "observe/observe.h"
 
+#include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "observe/broker_process.h"
 #include "observe/ownership.h"
@@ -8,12 +10,34 @@
 #include "observe/read_limits.h"
 #include "util/digest.h"
 #include "util/error.h"
+#include "util/parallel_for.h"
 
 namespace mosq::observe {
 namespace {
 
-PasswordVerdict verdict_for(const spec::User& user, const broker::PasswordLine& line,
-                            const ResolvedSecrets& secrets) {
+// A line of a spec user whose password comes from the environment or a
+// file: its hash is checked against that password (PBKDF2, the dear part).
+struct Verification {
+  const std::string* user;
+  const crypto::PasswordHash* hash;
+  const Secret* password;
+};
+
+// A verification's cost in PBKDF2 iterations ($6$ is one SHA-512).
+long long cost_of(const crypto::PasswordHash& hash) {
+  return hash.scheme == crypto::HashScheme::sha512_pbkdf2 ? hash.iterations : 1;
+}
+
+// Below this many iterations in all (about a millisecond on one core),
+// starting threads costs more than it saves.
+constexpr long long k_parallel_min_iterations = 20'000;
+
+// The verdict of a line that needs no PBKDF2: a password_hash source, an
+// unparsed line, a user whose secret was not resolved. nullopt: verify.
+std::optional<PasswordVerdict> verdict_without_verifying(const spec::User& user,
+                                                         const broker::PasswordLine& line,
+                                                         const ResolvedSecrets& secrets,
+                                                         const Secret** password) {
   if (!line.hash) return PasswordVerdict::unparsed;
   const spec::PasswordSource& source = *user.password;
   if (source.kind == spec::PasswordSourceKind::hash) {
@@ -27,12 +51,13 @@ PasswordVerdict verdict_for(const spec::User& user, const broker::PasswordLine& 
   }
   auto it = secrets.passwords.find(user.name);
   if (it == secrets.passwords.end()) return PasswordVerdict::differs;
-  return crypto::verify_password(*line.hash, it->second) ? PasswordVerdict::matches
-                                                         : PasswordVerdict::differs;
+  *password = &it->second;
+  return std::nullopt;
 }
 
 ObservedPasswordFile observe_password_file(const spec::Spec& spec, const ResolvedSecrets& secrets,
-                                           const FileSystem& fs, const Root& root) {
+                                           const FileSystem& fs, const Host& host,
+                                           const Root& root) {
   ObservedPasswordFile observed;
   std::string content;
   observed.file =
@@ -42,10 +67,34 @@ ObservedPasswordFile observe_password_file(const spec::Spec& spec, const Resolve
   for (const spec::User& user : spec.users) {
     if (user.state == spec::UserState::present && user.password) wanted[user.name] = &user;
   }
+  // The first line of each spec user decides; lines needing PBKDF2 are
+  // collected in file order and verified on the pool below.
+  std::vector<Verification> verifications;
+  long long cost = 0;
   for (const broker::PasswordLine& line : observed.content.lines) {
     if (line.user.empty() || observed.verdicts.count(line.user) != 0) continue;
     auto it = wanted.find(line.user);
-    if (it != wanted.end()) observed.verdicts[line.user] = verdict_for(*it->second, line, secrets);
+    if (it == wanted.end()) continue;
+    const Secret* password = nullptr;
+    if (auto verdict = verdict_without_verifying(*it->second, line, secrets, &password)) {
+      observed.verdicts[line.user] = *verdict;
+      continue;
+    }
+    observed.verdicts[line.user] = PasswordVerdict::differs;  // set below
+    verifications.push_back({&line.user, &*line.hash, password});
+    cost += cost_of(*line.hash);
+  }
+  // Each verification writes only its own slot: the verdicts are the same
+  // whatever the number of threads, and an OpenSSL failure surfaces as the
+  // first failing line's error (parallel_for rethrows the lowest index).
+  std::vector<char> matches(verifications.size(), 0);
+  const unsigned workers = cost < k_parallel_min_iterations ? 1u : host.usable_cpus();
+  parallel_for(verifications.size(), workers, [&](std::size_t i) {
+    matches[i] = crypto::verify_password(*verifications[i].hash, *verifications[i].password) ? 1 : 0;
+  });
+  for (std::size_t i = 0; i < verifications.size(); ++i) {
+    observed.verdicts[*verifications[i].user] =
+        matches[i] != 0 ? PasswordVerdict::matches : PasswordVerdict::differs;
   }
   return observed;
 }
@@ -148,7 +197,7 @@ Observed observe(const spec::Spec& spec, const ResolvedSecrets& secrets, const F
                  const Host& host, const Root& root) {
   Observed observed;
   observed.ownership = resolve_ownership(spec.broker);
-  observed.password_file = observe_password_file(spec, secrets, fs, root);
+  observed.password_file = observe_password_file(spec, secrets, fs, host, root);
   observed.config.file = observe_file(fs, root, spec.broker.config_file, k_max_config_bytes,
                                       &observed.config.content);
   observed.main_config = observe_main_config(spec, fs, root);

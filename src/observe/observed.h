@@ -67,8 +67,10 @@ struct ObservedKey {
   bool encrypted = false;
   std::optional<crypto::KeyType> type;
   std::string description;  // "EC P-256"
-  std::string fingerprint;  // public key SHA-256
   std::string detail;       // why it did not load
+  // Only for a CA key vouched for by the state file's record, not opened
+  // this run (observe/pki.cpp): the public key's SHA-256 as recorded.
+  std::string recorded_public_key_sha256;
 };
 
 struct ObservedCertificate {

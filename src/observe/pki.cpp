@@ -60,7 +60,7 @@ ObservedKey vouched_by_record(const spec::Spec& spec, const ResolvedSecrets& sec
     vouched.encrypted = true;
     vouched.type = type;
     vouched.description = record->key_type;
-    vouched.fingerprint = record->public_key_sha256;
+    vouched.recorded_public_key_sha256 = record->public_key_sha256;
     vouched.detail.clear();
     return vouched;
   }
@@ -126,7 +126,7 @@ ObservedPki observe_pki(const spec::Spec& spec, const ResolvedSecrets& secrets,
   if (tls.ca.managed && !ca_key.usable() && managed_key.status == crypto::KeyLoadStatus::ok) {
     // Vouched for by the record: the certificate holds the recorded key.
     ca_cert.observed.matches_key =
-        ca_cert.observed.parsed && ca_cert.observed.facts.public_key_fingerprint == managed_key.fingerprint;
+        ca_cert.observed.parsed && ca_cert.observed.facts.public_key_fingerprint == managed_key.recorded_public_key_sha256;
   }
   ca_cert.observed.signed_by_ca = ca_cert.cert && ca_cert.cert->signed_by(*ca_cert.cert);
   if (!tls.ca.managed) check_given_ca(spec, root, ca_cert.observed, ca_key);

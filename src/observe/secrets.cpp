@@ -1,13 +1,24 @@
 #include "observe/secrets.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <vector>
 
 #include "observe/read_limits.h"
 #include "spec/spec_error.h"
 #include "util/error.h"
+#include "util/parallel_for.h"
 
 namespace mosq::observe {
 namespace {
+
+// Below this many password files, one thread reads them.
+constexpr std::size_t k_parallel_min_secret_files = 64;
+
+void wipe(std::string& text) {
+  std::fill(text.begin(), text.end(), '\0');
+  text.clear();
+}
 
 std::string first_line(const std::string& content) {
   auto end = content.find('\n');
@@ -27,13 +38,40 @@ EnvLookup process_environment() {
 }
 
 ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, const Root& root,
-                                const EnvLookup& env) {
+                                const EnvLookup& env, unsigned workers) {
   ResolvedSecrets secrets;
   // Every missing or empty source is reported in one run, not one per run.
   std::vector<spec::Diagnostic> problems;
   auto problem = [&](const spec::Mark& mark, const std::string& field, const std::string& message) {
     problems.push_back(spec::Diagnostic{spec.source_file, mark, field, message});
   };
+  // Password files are read first, on the pool when there are many (each
+  // read resolves its directory inside the root and opens, checks and reads
+  // the file: tens of microseconds of system calls), into one slot per user;
+  // they are then taken in spec order below, so the first error is the same.
+  struct Reads {
+    std::vector<ReadResult> slots;
+    ~Reads() {  // what was read and not taken (an error stopped the loop) is wiped too
+      for (ReadResult& read : slots) wipe(read.content);
+    }
+  } pending{std::vector<ReadResult>(spec.users.size())};
+  std::vector<ReadResult>& reads = pending.slots;
+  std::vector<std::size_t> file_users;
+  for (std::size_t i = 0; i < spec.users.size(); ++i) {
+    const spec::User& user = spec.users[i];
+    if (user.state == spec::UserState::present && user.password &&
+        user.password->kind == spec::PasswordSourceKind::file) {
+      file_users.push_back(i);
+    }
+  }
+  parallel_for(file_users.size(), file_users.size() < k_parallel_min_secret_files ? 1u : workers,
+               [&](std::size_t k) {
+                 const std::size_t i = file_users[k];
+                 // An input the operator names: a link is followed (a
+                 // Kubernetes secret volume is made of them), inside the root all the same.
+                 reads[i] = fs.read(root.host_path(spec.users[i].password->value), k_max_secret_bytes,
+                                    LastLink::followed);
+               });
   for (std::size_t i = 0; i < spec.users.size(); ++i) {
     const spec::User& user = spec.users[i];
     if (user.state != spec::UserState::present || !user.password) continue;
@@ -49,17 +87,15 @@ ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, co
       }
       secrets.passwords.emplace(user.name, Secret(std::move(*value)));
     } else if (source.kind == spec::PasswordSourceKind::file) {
-      // An input the operator names: a link is followed (a Kubernetes
-      // secret volume is made of them), inside the root all the same.
       const std::string path = root.host_path(source.value).str();
-      ReadResult read =
-          fs.read(root.host_path(source.value), k_max_secret_bytes, LastLink::followed);
+      ReadResult& read = reads[i];
       if (read.status != ReadStatus::ok) {
         problem(user.mark, field + ".password_file",
                 "cannot read " + path + ": " + read.error + " (user " + user.name + ")");
         continue;
       }
       Secret password(first_line(read.content));
+      wipe(read.content);
       if (password.empty()) {
         problem(user.mark, field + ".password_file",
                 path + ": first line is empty (user " + user.name + ")");

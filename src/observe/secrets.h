@@ -29,7 +29,9 @@ struct ResolvedSecrets {
 // spec location, the field and the variable or file ("broker.yaml:14:5:
 // users[0].password_env: environment variable MQTT_USER1_PASSWORD is not
 // set"). Values never appear in messages.
+// Password files are read on `workers` threads when there are many; the
+// result and the problems reported are the same for any number.
 ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, const Root& root,
-                                const EnvLookup& env);
+                                const EnvLookup& env, unsigned workers = 1);
 
 }  // namespace mosq::observe

@@ -12,6 +12,8 @@
 #include <sstream>
 #include <vector>
 
+#include "util/parallel_for.h"
+
 namespace mosq {
 namespace {
 
@@ -37,6 +39,8 @@ class RealHost : public Host {
     while (!id.empty() && id.back() == '\n') id.pop_back();
     return id;
   }
+
+  unsigned usable_cpus() const override { return allowed_cpu_count(); }
 
   std::optional<ProcessInfo> process(pid_t pid) const override {
     if (pid <= 0) return std::nullopt;

@@ -33,6 +33,10 @@ class Host {
   virtual double boot_seconds() const = 0;
   virtual std::string boot_id() const = 0;
 
+  // How many processors this run may use (its affinity mask: taskset and
+  // cpusets narrow it), at least 1: the size of the verification pool.
+  virtual unsigned usable_cpus() const = 0;
+
   // The process, or nullopt when there is none with that id.
   virtual std::optional<ProcessInfo> process(pid_t pid) const = 0;
   // kill(pid, signal): 0, or the errno.

@@ -29,6 +29,7 @@ class FakeHost : public Host {
   std::vector<std::pair<pid_t, int>> signals;
   std::vector<CommandRun> commands;
   int command_status = 0;
+  unsigned cpus = 4;  // usable_cpus(): more than the test machine has, to exercise the pool
 
   // A process named `comm` that started `seconds_ago` (on the boot clock).
   void add_process(pid_t pid, std::string comm, double seconds_ago = 100.0, std::string exe = "") {
@@ -42,6 +43,7 @@ class FakeHost : public Host {
   std::int64_t now() const override { return wall; }
   double boot_seconds() const override { return boot; }
   std::string boot_id() const override { return boot_id_value; }
+  unsigned usable_cpus() const override { return cpus; }
   std::optional<ProcessInfo> process(pid_t pid) const override {
     auto it = processes.find(pid);
     if (it == processes.end()) return std::nullopt;
