@@ -105,3 +105,20 @@ TEST_CASE("main config: a snippet outside every include_dir is a warning", "[pla
                     "end in .conf); add that line, or start the broker with -c "
                     "/etc/mosquitto/managed/mosq-reconcile.conf and set broker.main_config to it");
 }
+
+TEST_CASE("main config: with an acl_file managed, a hand-made acl_file line collides too", "[plan][adoption]") {
+  auto spec = test::example_spec();
+  spec.broker.acl_file = "/etc/mosquitto/acl";
+  const auto conflicts = messages(main_config_conflicts(
+      spec, main_config(k_debian_main + "acl_file /etc/mosquitto/aclfile\n"), broker::render_config(spec)));
+  CAPTURE(conflicts);
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts[0].rfind("/etc/mosquitto/mosquitto.conf:14:1: `acl_file /etc/mosquitto/aclfile` contradicts the "
+                           "managed `acl_file /etc/mosquitto/acl`",
+                           0) == 0);
+  // Without acl_file in the spec the snippet says nothing of it: the hand-made line is the broker's own.
+  spec.broker.acl_file.reset();
+  CHECK(main_config_conflicts(spec, main_config(k_debian_main + "acl_file /etc/mosquitto/aclfile\n"),
+                              broker::render_config(spec))
+            .empty());
+}
