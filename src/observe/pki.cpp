@@ -153,7 +153,7 @@ ObservedPki observe_pki(const spec::Spec& spec, const ResolvedSecrets& secrets,
   pki.ca_key_available = ca_key.usable();
   if (!pki.ca_key_available) {
     pki.ca_key_missing = secrets.ca_passphrase_missing && ca_key.present
-                             ? *secrets.ca_passphrase_missing + " (the CA key's passphrase)"
+                             ? *secrets.ca_passphrase_missing + "; it holds the CA key's passphrase"
                          : ca_key.origin == CaKeyOrigin::environment
                              ? "environment variable " + ca_key.name + " is not set"
                              : ca_key.name + " does not exist";

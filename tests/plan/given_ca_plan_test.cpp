@@ -189,7 +189,7 @@ TEST_CASE("a managed CA key whose passphrase is not given: what must be signed i
   auto observed = in_sync(spec);
   // Vouched for by the state file's record: known, usable for planning only.
   observed.pki->ca_key_available = false;
-  observed.pki->ca_key_missing = "environment variable MQTT_CA_PASSPHRASE is not set (the CA key's passphrase)";
+  observed.pki->ca_key_missing = "environment variable MQTT_CA_PASSPHRASE is not set; it holds the CA key's passphrase";
   SECTION("nothing to sign: no change, no warning") {
     const auto plan = plan_for(spec, observed);
     CHECK_FALSE(plan.has_changes());
@@ -201,8 +201,8 @@ TEST_CASE("a managed CA key whose passphrase is not given: what must be signed i
     CHECK(find_change(plan, ResourceKind::server_certificate).action == Action::replace);
     CHECK(find_change(plan, ResourceKind::ca_key).action == Action::no_op);
     CHECK(plan.warnings == std::vector<std::string>{
-                               "the CA key is not at hand (environment variable MQTT_CA_PASSPHRASE is not set "
-                               "(the CA key's passphrase)): apply cannot issue server_certificate until it is "
+                               "the CA key is not at hand (environment variable MQTT_CA_PASSPHRASE is not set"
+                               "; it holds the CA key's passphrase): apply cannot issue server_certificate until it is "
                                "given"});
   }
 }
