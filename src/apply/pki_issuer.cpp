@@ -24,9 +24,7 @@ void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
       }
       return;  // the new key signs what follows
     }
-    if (change.kind() == plan::ResourceKind::ca_certificate ||
-        change.kind() == plan::ResourceKind::server_certificate ||
-        change.kind() == plan::ResourceKind::client_certificate) {
+    if (plan::is_signed_by_ca(change.kind())) {
       waiting += (waiting.empty() ? "" : ", ") + change.name() + " " + change.path;
     }
   }

@@ -42,16 +42,19 @@ void record_verified_ca_key(const spec::Spec& spec, const observe::ResolvedSecre
     key = &reopened;
   }
   if (!key->key || !key->observed.encrypted || !key->observed.type) return;
-  const std::optional<observe::VerifiedCaKey> old = observe::read_tool_state(fs, root).verified_ca_key;
-  // The same file as recorded: nothing to compute or write (a no-op run).
-  if (old && old->path == path && old->file_sha256 == key->observed.file.digest) return;
-  observe::VerifiedCaKey record;
-  record.path = path;
-  record.file_sha256 = key->observed.file.digest;
-  record.public_key_sha256 = key->key->public_key_fingerprint();
-  record.key_type = std::string(crypto::key_type_name(*key->observed.type));
-  record.verified_at = now;
-  update_tool_state(fs, root, [&](observe::ToolState& state) { state.verified_ca_key = record; });
+  update_tool_state(fs, root, [&](observe::ToolState& state) {
+    const auto& old = state.verified_ca_key;
+    // The same file as recorded: nothing to compute; the state is unchanged,
+    // so nothing is written (a no-op run).
+    if (old && old->path == path && old->file_sha256 == key->observed.file.digest) return;
+    observe::VerifiedCaKey record;
+    record.path = path;
+    record.file_sha256 = key->observed.file.digest;
+    record.public_key_sha256 = key->key->public_key_fingerprint();
+    record.key_type = std::string(crypto::key_type_name(*key->observed.type));
+    record.verified_at = now;
+    state.verified_ca_key = record;
+  });
 }
 
 }  // namespace mosq::apply

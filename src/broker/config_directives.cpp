@@ -8,6 +8,15 @@
 namespace mosq::broker {
 namespace {
 
+std::string trim(const std::string& text) {
+  const auto begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return "";
+  const auto end = text.find_last_not_of(" \t\r");
+  return text.substr(begin, end - begin + 1);
+}
+
+}  // namespace
+
 std::optional<int> parse_port(const std::string& token) {
   if (token.empty() || token.size() > 5) return std::nullopt;
   int port = 0;
@@ -18,15 +27,6 @@ std::optional<int> parse_port(const std::string& token) {
   if (port < 1 || port > 65535) return std::nullopt;
   return port;
 }
-
-std::string trim(const std::string& text) {
-  const auto begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) return "";
-  const auto end = text.find_last_not_of(" \t\r");
-  return text.substr(begin, end - begin + 1);
-}
-
-}  // namespace
 
 std::vector<ConfigDirective> parse_config_directives(const std::string& text) {
   std::vector<ConfigDirective> directives;

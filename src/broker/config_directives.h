@@ -27,6 +27,9 @@ struct ConfigDirective {
 
 std::vector<ConfigDirective> parse_config_directives(const std::string& text);
 
+// A port as a `listener` or `port` line's first token gives it: 1..65535.
+std::optional<int> parse_port(const std::string& token);
+
 // Mosquitto's include_dir order: case-sensitive alphabetical, the upper
 // case of a letter before its lower case (00.conf, 01.conf, A.conf,
 // a.conf, B.conf, b.conf).

@@ -7,12 +7,6 @@ namespace {
 
 constexpr std::int64_t k_day = 86400;
 
-// What the CA key signs: the CA's own certificate and those it issues.
-bool is_signed(ResourceKind kind) {
-  return kind == ResourceKind::ca_certificate || kind == ResourceKind::server_certificate ||
-         kind == ResourceKind::client_certificate;
-}
-
 }  // namespace
 
 Change plan_given_ca_certificate(const observe::ObservedCertificate& cert, std::int64_t now) {
@@ -54,7 +48,7 @@ std::optional<std::string> ca_key_missing_warning(const observe::Observed& obser
   for (const Change& change : changes) {
     // A CA key made this run signs what follows it.
     if (change.kind() == ResourceKind::ca_key && change.content_changes) return std::nullopt;
-    if (is_signed(change.kind()) && change.content_changes) {
+    if (is_signed_by_ca(change.kind()) && change.content_changes) {
       waiting += (waiting.empty() ? "" : ", ") + change.name();
     }
   }

@@ -9,12 +9,9 @@
 namespace mosq::plan {
 namespace {
 
+// The port a `listener` or `port` line names (its first token).
 std::optional<int> listener_port_of(const broker::ConfigDirective& d) {
-  const std::string first = d.value.substr(0, d.value.find_first_of(" \t"));
-  if (first.empty() || first.size() > 5 || first.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  return std::stoi(first);
+  return broker::parse_port(d.value.substr(0, d.value.find_first_of(" \t")));
 }
 
 std::string shown(const broker::ConfigDirective& d) { return d.value.empty() ? d.name : d.name + " " + d.value; }

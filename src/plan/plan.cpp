@@ -44,6 +44,11 @@ std::string_view action_name(Action action) {
   return "no-op";
 }
 
+bool is_signed_by_ca(ResourceKind kind) {
+  return kind == ResourceKind::ca_certificate || kind == ResourceKind::server_certificate ||
+         kind == ResourceKind::client_certificate;
+}
+
 std::string_view resource_label(ResourceKind kind) {
   switch (kind) {
     case ResourceKind::ca_key: return "CA key";

@@ -172,5 +172,7 @@ struct Plan {
 
 std::string_view action_name(Action action);       // "no-op", "create", ...
 std::string_view resource_label(ResourceKind kind); // "password file", ...
+// What the CA key signs: the CA's own certificate and those it issues.
+bool is_signed_by_ca(ResourceKind kind);
 
 }  // namespace mosq::plan
