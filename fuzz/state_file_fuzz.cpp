@@ -22,6 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(again.pending_restart->reasons == state.pending_restart->reasons);
   }
   FUZZ_CHECK(again.verified_ca_key == state.verified_ca_key);
+  FUZZ_CHECK(again.verified_keys == state.verified_keys);
   FUZZ_CHECK(mosq::observe::render_tool_state(again) == written);
   return 0;
 }

@@ -161,7 +161,7 @@ ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
   try {
     write_changes(plan, spec, secrets, fs, root, now, host.now(), options, report);
     // Real time, not --now: when the key was last opened, for people.
-    record_verified_ca_key(spec, secrets, fs, root, host.now());
+    record_verified_keys(spec, secrets, fs, root, host.now(), RecordedKeys::reopened);
   } catch (const Error& e) {
     report.error = e.what();
   }

@@ -8,26 +8,65 @@
 
 namespace mosq::apply {
 
-void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
-                     const observe::ResolvedSecrets& secrets, const Root& root) {
-  if (!spec.tls) return;
+namespace {
+
+// The certificates the plan signs with the CA key it found
+// ("server_certificate /etc/...crt, ..."): empty when it signs none, or
+// when it makes a new CA key first (that key signs what follows).
+std::string signed_with_found_ca_key(const plan::Plan& plan) {
   std::string waiting;
   for (const plan::Change& change : plan.changes) {
     if (!change.content_changes) continue;
-    if (change.kind() == plan::ResourceKind::ca_key) {
-      // Made (or re-encrypted) this run: it must be encrypted at rest.
-      if (secrets.ca_passphrase_missing && spec.tls->ca.passphrase_env) {
-        spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
-                            *secrets.ca_passphrase_missing +
-                                ": it holds the passphrase to encrypt the CA key " + change.path +
-                                "; nothing was written");
-      }
-      return;  // the new key signs what follows
-    }
+    if (change.kind() == plan::ResourceKind::ca_key) return "";
     if (plan::is_signed_by_ca(change.kind())) {
       waiting += (waiting.empty() ? "" : ", ") + change.name() + " " + change.path;
     }
   }
+  return waiting;
+}
+
+}  // namespace
+
+void unlock_ca_key(const plan::Plan& plan, const spec::Spec& spec, observe::ResolvedSecrets& secrets,
+                   const Root& root) {
+  if (!secrets.ca_key || !secrets.ca_key->unlockable(secrets.ca_passphrase.has_value())) return;
+  if (signed_with_found_ca_key(plan).empty()) return;
+  observe::CaKey& key = *secrets.ca_key;
+  const std::string path = key.source(root);
+  const Secret* passphrase = secrets.ca_passphrase ? &*secrets.ca_passphrase : nullptr;
+  observe::LoadedKey opened = observe::load_key(*key.loaded.locked_pem, passphrase);
+  if (opened.observed.status == crypto::KeyLoadStatus::wrong_passphrase) {
+    observe::throw_wrong_ca_passphrase(spec, path);
+  }
+  if (!opened.key) {
+    spec::throw_located(spec, spec.tls->ca.mark, key.field,
+                        path + " is not a readable private key (" + opened.observed.detail +
+                            "); nothing was changed");
+  }
+  // The file's digest matched the record: only a forged record gets here.
+  if (opened.key->public_key_fingerprint() != key.loaded.observed.recorded_public_key_sha256) {
+    throw Error(path + ": the key does not hold the public key that " + root.state_file().str() +
+                " records for it (was the state file edited?); nothing was changed: delete the state file "
+                "and run again to record the key anew");
+  }
+  key.loaded.key = std::move(opened.key);
+  key.loaded.locked_pem.reset();
+}
+
+void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
+                     const observe::ResolvedSecrets& secrets, const Root& root) {
+  if (!spec.tls) return;
+  for (const plan::Change& change : plan.changes) {
+    // Made (or re-encrypted) this run: it must be encrypted at rest.
+    if (change.content_changes && change.kind() == plan::ResourceKind::ca_key &&
+        secrets.ca_passphrase_missing && spec.tls->ca.passphrase_env) {
+      spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
+                          *secrets.ca_passphrase_missing +
+                              ": it holds the passphrase to encrypt the CA key " + change.path +
+                              "; nothing was written");
+    }
+  }
+  const std::string waiting = signed_with_found_ca_key(plan);
   if (waiting.empty() || (secrets.ca_key && secrets.ca_key->usable())) return;
   if (!secrets.ca_key) throw Error("internal error: the CA key's source was not resolved");
   const observe::CaKey& key = *secrets.ca_key;

@@ -24,6 +24,15 @@ namespace mosq::apply {
 void check_can_issue(const plan::Plan& plan, const spec::Spec& spec,
                      const observe::ResolvedSecrets& secrets, const Root& root);
 
+// When the plan signs with the CA key and observe left it locked (its file
+// matched the state file's record, so a run that signs nothing does not
+// decrypt it: observe/key_file.h), decrypts it with the passphrase. Throws
+// a located Error when the passphrase does not decrypt it; called right
+// after planning, before anything is printed or written (and by --plan,
+// so CI learns of a wrong passphrase when a signature is due).
+void unlock_ca_key(const plan::Plan& plan, const spec::Spec& spec, observe::ResolvedSecrets& secrets,
+                   const Root& root);
+
 class PkiIssuer {
  public:
   // now: the plan's time (--now); real_now: the host's clock (Host::now),

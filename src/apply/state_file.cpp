@@ -26,34 +26,71 @@ void update_tool_state(FileSystem& fs, const Root& root,
   fs.write_atomic(path, text, FilePolicy{0644, std::nullopt, std::nullopt});
 }
 
-void record_verified_ca_key(const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
-                            FileSystem& fs, const Root& root, std::int64_t now) {
-  if (!spec.tls || !spec.tls->ca.managed || !spec.tls->ca.passphrase_env) return;
-  if (!secrets.ca_passphrase || !secrets.ca_key) return;
-  if (secrets.ca_key->origin != observe::CaKeyOrigin::file) return;
+namespace {
+
+// The encrypted CA key's record, as the file now is on disk: the old record
+// when the file is unchanged and this run did not decrypt it; else the key
+// this run opened with the passphrase (or opens now, when this run wrote
+// it anew); nullopt when no key opens.
+std::optional<observe::KeyRecord> ca_key_record(const observe::ResolvedSecrets& secrets, const FileSystem& fs,
+                                                const Root& root, const std::optional<observe::KeyRecord>& old,
+                                                std::int64_t now) {
   const std::string& path = secrets.ca_key->name;
-  // The key as it is on disk now: what observe opened, unless this run
-  // wrote it anew (then opened again, with the same passphrase).
   const std::string digest = observe::observe_file(fs, root, path, observe::k_max_pem_bytes, nullptr).digest;
   const observe::LoadedKey* key = &secrets.ca_key->loaded;
+  const bool unchanged = old && old->path == path && old->file_sha256 == digest;
+  if (unchanged && (!key->key || key->observed.file.digest != digest)) return old;
   observe::LoadedKey reopened;
   if (key->observed.file.digest != digest || !key->key) {
     reopened = observe::observe_key(fs, root, path, &*secrets.ca_passphrase);
     key = &reopened;
   }
-  if (!key->key || !key->observed.encrypted || !key->observed.type) return;
+  if (!key->key || !key->observed.encrypted || !key->observed.type) return std::nullopt;
+  return observe::KeyRecord{path, key->observed.file.digest, key->key->public_key_fingerprint(),
+                            std::string(crypto::key_type_name(*key->observed.type)), now};
+}
+
+// A plain key file's record: the key as it opens now (the old record when
+// it holds the same key: when it was first recorded stays); nullopt when it
+// does not open. With `trust_old`, an old record of the same file content
+// is kept without opening the file again.
+std::optional<observe::KeyRecord> plain_key_record(const FileSystem& fs, const Root& root, const std::string& path,
+                                                   const observe::KeyRecord* old, bool trust_old, std::int64_t now) {
+  const observe::LoadedKey key = observe::observe_key(fs, root, path, nullptr, trust_old ? old : nullptr);
+  if (key.vouched()) return *old;
+  if (!key.key || key.observed.encrypted || !key.observed.type) return std::nullopt;
+  observe::KeyRecord record{path, key.observed.file.digest, key.key->public_key_fingerprint(),
+                            std::string(crypto::key_type_name(*key.observed.type)), now};
+  if (old && old->file_sha256 == record.file_sha256 && old->public_key_sha256 == record.public_key_sha256 &&
+      old->key_type == record.key_type) {
+    record.verified_at = old->verified_at;
+  }
+  return record;
+}
+
+}  // namespace
+
+void record_verified_keys(const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
+                          FileSystem& fs, const Root& root, std::int64_t now, RecordedKeys recorded) {
+  if (!spec.tls) return;
+  const spec::Tls& tls = *spec.tls;
+  std::vector<std::string> plain_keys{tls.server.key_path};
+  for (const spec::ClientCertificateSpec& client : tls.clients) plain_keys.push_back(client.certificate.key_path);
+  const bool ca_file = tls.ca.managed && secrets.ca_key && secrets.ca_key->origin == observe::CaKeyOrigin::file;
+  if (ca_file && !tls.ca.passphrase_env) plain_keys.push_back(secrets.ca_key->name);
   update_tool_state(fs, root, [&](observe::ToolState& state) {
-    const auto& old = state.verified_ca_key;
-    // The same file as recorded: nothing to compute; the state is unchanged,
-    // so nothing is written (a no-op run).
-    if (old && old->path == path && old->file_sha256 == key->observed.file.digest) return;
-    observe::VerifiedCaKey record;
-    record.path = path;
-    record.file_sha256 = key->observed.file.digest;
-    record.public_key_sha256 = key->key->public_key_fingerprint();
-    record.key_type = std::string(crypto::key_type_name(*key->observed.type));
-    record.verified_at = now;
-    state.verified_ca_key = record;
+    // A run without the passphrase keeps the CA key's record it found.
+    if (ca_file && tls.ca.passphrase_env && secrets.ca_passphrase) {
+      state.verified_ca_key = ca_key_record(secrets, fs, root, state.verified_ca_key, now);
+    }
+    std::vector<observe::KeyRecord> records;
+    for (const std::string& path : plain_keys) {
+      if (auto record = plain_key_record(fs, root, path, state.key_record(path),
+                                         recorded == RecordedKeys::trusted, now)) {
+        records.push_back(std::move(*record));
+      }
+    }
+    state.verified_keys = std::move(records);  // the keys this spec manages, no others
   });
 }
 

@@ -1,6 +1,6 @@
 // Writes the tool's state file (observe/tool_state.h): each part is
 // changed by the step that knows it (a pending restart by notify_broker,
-// the CA key's record by record_verified_ca_key), the rest kept as it was.
+// the key records by record_verified_keys), the rest kept as it was.
 // The file is written only when its text changes, atomically, 0644; no
 // state file is created for an empty state.
 #pragma once
@@ -20,11 +20,18 @@ namespace mosq::apply {
 void update_tool_state(FileSystem& fs, const Root& root,
                        const std::function<void(observe::ToolState&)>& change);
 
-// After a complete apply that had the CA key's passphrase: records the
-// managed, encrypted-at-rest CA key file as it now is on disk (its digest
-// and the public key it holds), so later runs that sign nothing need no
-// passphrase. A run without the passphrase keeps the record it found.
-void record_verified_ca_key(const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
-                            FileSystem& fs, const Root& root, std::int64_t now);
+// How far the records found may be trusted: `trusted` after a no-op run
+// (its plan agreed with them), `reopened` after an apply that wrote, whose
+// plan may have come from a wrong record: its keys are opened again.
+enum class RecordedKeys { trusted, reopened };
+
+// After a complete apply: records each managed key file as it now is on
+// disk (its digest and the public key it holds; observe/tool_state.h), so
+// later runs that sign nothing need no passphrase and open no key. The
+// encrypted CA key is recorded by a run that has its passphrase, from the
+// key it decrypted (a run that did not decrypt it keeps the record of an
+// unchanged file; a run without the passphrase keeps the record it found).
+void record_verified_keys(const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
+                          FileSystem& fs, const Root& root, std::int64_t now, RecordedKeys recorded);
 
 }  // namespace mosq::apply

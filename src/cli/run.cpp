@@ -162,13 +162,16 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
     if (!options.state_dir.empty()) fs.create_directories(root.apply_lock(), 0755);
     lock = fs.lock(root.apply_lock(), std::chrono::seconds(options.lock_timeout_seconds));
   }
-  const observe::ResolvedSecrets secrets = observe::resolve_secrets(spec, fs, root, env, host.usable_cpus());
+  observe::ResolvedSecrets secrets = observe::resolve_secrets(spec, fs, root, env, host.usable_cpus());
 
   const observe::Observed observed = observe::observe(spec, secrets, fs, host, root);
   const plan::Plan plan = plan::make_plan(spec, observed, now);
   // The broker would refuse the result (or listen twice): say which lines
   // of its own config to delete, and write nothing.
   if (!plan.config_conflicts.empty()) throw spec::SpecError(plan.config_conflicts);
+  // A CA key vouched for by the state file is decrypted only when the plan
+  // signs with it: a wrong passphrase then fails here, nothing written.
+  apply::unlock_ca_key(plan, spec, secrets, root);
 
   const render::Color color = output.color ? render::Color::on : render::Color::off;
   nlohmann::json json;
@@ -209,7 +212,7 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
   } else {
     // Nothing to write, but the CA key may have been opened with its
     // passphrase for the first time (or since its file changed).
-    apply::record_verified_ca_key(spec, secrets, fs, root, host.now());
+    apply::record_verified_keys(spec, secrets, fs, root, host.now(), apply::RecordedKeys::trusted);
   }
   print_report(output, report, plan.has_changes(), json);
   if (report.error) return ExitCode::error;

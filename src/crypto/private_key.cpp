@@ -102,11 +102,6 @@ int passphrase_callback(char* buf, int size, int /*rwflag*/, void* user) {
   return static_cast<int>(value.size());
 }
 
-bool looks_encrypted(const std::string& pem) {
-  return pem.find(k_pkcs8_encrypted) != std::string::npos ||
-         pem.find(k_legacy_encrypted) != std::string::npos;
-}
-
 bool starts_with(const std::string& text, const char* prefix) {
   return text.compare(0, std::strlen(prefix), prefix) == 0;
 }
@@ -288,10 +283,15 @@ Secret PrivateKey::to_pem(const Secret* passphrase) const {
   return Secret(std::string(data, static_cast<std::size_t>(length)));
 }
 
+bool is_encrypted_pem(std::string_view pem) {
+  return pem.find(k_pkcs8_encrypted) != std::string_view::npos ||
+         pem.find(k_legacy_encrypted) != std::string_view::npos;
+}
+
 KeyLoadResult load_private_key(const Secret& pem, const Secret* passphrase) {
   ErrorQueueGuard guard;
   const std::string& text = pem.reveal();
-  const bool encrypted = looks_encrypted(text);
+  const bool encrypted = is_encrypted_pem(text);
   if (text.empty()) {
     return failure(KeyLoadStatus::corrupt, false, "empty file");
   }

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "crypto/key_type.h"
 #include "crypto/ossl_ptr.h"
@@ -66,5 +67,9 @@ struct KeyLoadResult {
 // with or without "Proc-Type: 4,ENCRYPTED" DES3 as `openssl genrsa -des3`
 // writes). Never prompts on a terminal. Never throws on bad input.
 KeyLoadResult load_private_key(const Secret& pem, const Secret* passphrase);
+
+// Whether a PEM text holds an encrypted key (PKCS#8 EncryptedPrivateKeyInfo
+// or a legacy Proc-Type: 4,ENCRYPTED header), without opening it.
+bool is_encrypted_pem(std::string_view pem);
 
 }  // namespace mosq::crypto

@@ -18,7 +18,7 @@ struct LoadedCertificate {
 };
 
 LoadedCertificate observe_certificate(const FileSystem& fs, const Root& root,
-                                      const std::string& path, const crypto::PrivateKey* key) {
+                                      const std::string& path, const LoadedKey& key) {
   LoadedCertificate loaded;
   std::string content;
   loaded.observed.file = observe_file(fs, root, path, k_max_pem_bytes, &content);
@@ -27,43 +27,32 @@ LoadedCertificate observe_certificate(const FileSystem& fs, const Root& root,
   if (!loaded.cert) return loaded;
   loaded.observed.parsed = true;
   loaded.observed.extra_content = content != loaded.cert->to_pem();
-  loaded.observed.certificates_in_file = crypto::count_pem_certificates(content);
+  // Exactly the certificate's own PEM holds one; only other text can hold
+  // more (parsing each again costs a public-key decoder apiece).
+  loaded.observed.certificates_in_file =
+      loaded.observed.extra_content ? crypto::count_pem_certificates(content) : 1;
   loaded.observed.facts = loaded.cert->facts();
-  loaded.observed.matches_key = key != nullptr && loaded.cert->matches_key(*key);
+  // A key vouched for by its record (key_file.h): the recorded public key.
+  loaded.observed.matches_key =
+      key.key ? loaded.cert->matches_key(*key.key)
+              : key.vouched() && loaded.observed.facts.public_key_fingerprint == key.observed.recorded_public_key_sha256;
   return loaded;
 }
 
-const crypto::PrivateKey* key_of(const LoadedKey& loaded) {
-  return loaded.key ? &*loaded.key : nullptr;
-}
-
-// An encrypted managed CA key whose passphrase this run was not given:
-// usable for planning (never for signing) only when the file is the one
-// the last apply with the passphrase opened (tool_state.h's record); its
-// public key then comes from that record. Throws otherwise, naming the
+// An encrypted managed CA key whose passphrase this run was not given, and
+// that no record vouches for (no apply with the passphrase recorded it, or
+// the file changed since): the key cannot be checked. Throws, naming the
 // variable.
-ObservedKey vouched_by_record(const spec::Spec& spec, const ResolvedSecrets& secrets,
-                              const FileSystem& fs, const Root& root, const ObservedKey& key) {
+[[noreturn]] void refuse_unvouched_ca_key(const spec::Spec& spec, const ResolvedSecrets& secrets,
+                                          const FileSystem& fs, const Root& root, const ObservedKey& key) {
   const std::string path = root.host_path(key.file.path).str();
-  const std::optional<VerifiedCaKey> record = read_tool_state(fs, root).verified_ca_key;
-  const auto type = record ? crypto::parse_key_type(record->key_type) : std::nullopt;
-  std::string why;
-  if (!record || record->path != key.file.path || !type) {
-    why = "no apply that had it has recorded " + path + " in " + root.state_file().str() +
-          ", so the key cannot be checked without it";
-  } else if (record->file_sha256 != key.file.digest) {
-    why = path + " changed since an apply last opened it with the passphrase (its digest differs "
-          "from the record in " + root.state_file().str() + ")";
-  } else {
-    ObservedKey vouched = key;
-    vouched.status = crypto::KeyLoadStatus::ok;
-    vouched.encrypted = true;
-    vouched.type = type;
-    vouched.description = record->key_type;
-    vouched.recorded_public_key_sha256 = record->public_key_sha256;
-    vouched.detail.clear();
-    return vouched;
-  }
+  const std::optional<KeyRecord> record = read_tool_state(fs, root).verified_ca_key;
+  const std::string why =
+      !record || record->path != key.file.path || !crypto::parse_key_type(record->key_type)
+          ? "no apply that had it has recorded " + path + " in " + root.state_file().str() +
+                ", so the key cannot be checked without it"
+          : path + " changed since an apply last opened it with the passphrase (its digest differs "
+                   "from the record in " + root.state_file().str() + ")";
   spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
                       *secrets.ca_passphrase_missing + " (it holds the CA key's passphrase): " + why +
                           "; set it for this run. Nothing was changed");
@@ -80,23 +69,21 @@ ObservedKey check_ca_key_opens(const spec::Spec& spec, const ResolvedSecrets& se
   const auto& var = spec.tls->ca.passphrase_env;
   switch (key.status) {
     case crypto::KeyLoadStatus::ok:
-      if (secrets.ca_passphrase_missing) {
+      if (secrets.ca_passphrase_missing && !key.encrypted) {
         spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
                             *secrets.ca_passphrase_missing + ": it holds the passphrase to encrypt " +
                                 path + ", which is not encrypted at rest. Nothing was changed");
       }
       return key;
     case crypto::KeyLoadStatus::needs_passphrase:
-      if (var && secrets.ca_passphrase_missing) return vouched_by_record(spec, secrets, fs, root, key);
+      if (var && secrets.ca_passphrase_missing) refuse_unvouched_ca_key(spec, secrets, fs, root, key);
       spec::throw_located(
           spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
           path +
               " is encrypted and the spec gives no passphrase: set passphrase_env to the "
               "variable that holds it");
     case crypto::KeyLoadStatus::wrong_passphrase:
-      spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
-                          "the passphrase in " + var.value_or("?") + " does not decrypt " + path +
-                              "; nothing was changed");
+      throw_wrong_ca_passphrase(spec, path);
     case crypto::KeyLoadStatus::corrupt:
       if (var) {
         spec::throw_located(spec, spec.tls->ca.mark, "tls.ca.key",
@@ -121,13 +108,7 @@ ObservedPki observe_pki(const spec::Spec& spec, const ResolvedSecrets& secrets,
   const CaKey& ca_key = *secrets.ca_key;
   const ObservedKey managed_key =
       tls.ca.managed ? check_ca_key_opens(spec, secrets, fs, root, ca_key) : ObservedKey{};
-  LoadedCertificate ca_cert =
-      observe_certificate(fs, root, tls.ca.cert_path, key_of(ca_key.loaded));
-  if (tls.ca.managed && !ca_key.usable() && managed_key.status == crypto::KeyLoadStatus::ok) {
-    // Vouched for by the record: the certificate holds the recorded key.
-    ca_cert.observed.matches_key =
-        ca_cert.observed.parsed && ca_cert.observed.facts.public_key_fingerprint == managed_key.recorded_public_key_sha256;
-  }
+  LoadedCertificate ca_cert = observe_certificate(fs, root, tls.ca.cert_path, ca_key.loaded);
   ca_cert.observed.signed_by_ca = ca_cert.cert && ca_cert.cert->signed_by(*ca_cert.cert);
   if (!tls.ca.managed) check_given_ca(spec, root, ca_cert.observed, ca_key);
 
@@ -136,21 +117,24 @@ ObservedPki observe_pki(const spec::Spec& spec, const ResolvedSecrets& secrets,
   };
 
   ObservedPki pki;
-  LoadedKey server_key = observe_key(fs, root, tls.server.key_path, nullptr);
-  LoadedCertificate server_cert =
-      observe_certificate(fs, root, tls.server.cert_path, key_of(server_key));
+  const ToolState state = read_tool_state(fs, root);
+  LoadedKey server_key =
+      observe_key(fs, root, tls.server.key_path, nullptr, state.key_record(tls.server.key_path));
+  LoadedCertificate server_cert = observe_certificate(fs, root, tls.server.cert_path, server_key);
   server_cert.observed.signed_by_ca = signed_by_ca(server_cert);
 
   for (const spec::ClientCertificateSpec& client : tls.clients) {
-    LoadedKey key = observe_key(fs, root, client.certificate.key_path, nullptr);
-    LoadedCertificate cert =
-        observe_certificate(fs, root, client.certificate.cert_path, key_of(key));
+    LoadedKey key = observe_key(fs, root, client.certificate.key_path, nullptr,
+                                state.key_record(client.certificate.key_path));
+    LoadedCertificate cert = observe_certificate(fs, root, client.certificate.cert_path, key);
     cert.observed.signed_by_ca = signed_by_ca(cert);
     pki.client_keys[client.name] = std::move(key.observed);
     pki.client_certs[client.name] = std::move(cert.observed);
   }
   if (tls.ca.managed) pki.ca_key = managed_key;
-  pki.ca_key_available = ca_key.usable();
+  // Locked (vouched for, not decrypted): unlock_ca_key() decrypts it with
+  // the passphrase before anything is signed.
+  pki.ca_key_available = ca_key.usable() || ca_key.unlockable(secrets.ca_passphrase.has_value());
   if (!pki.ca_key_available) {
     pki.ca_key_missing = secrets.ca_passphrase_missing && ca_key.present
                              ? *secrets.ca_passphrase_missing + "; it holds the CA key's passphrase"

@@ -29,9 +29,9 @@ std::optional<PendingRestart> parse_pending(const json& p) {
   return pending;
 }
 
-std::optional<VerifiedCaKey> parse_verified(const json& v) {
+std::optional<KeyRecord> parse_key_record(const json& v) {
   if (!v.is_object()) return std::nullopt;
-  VerifiedCaKey key;
+  KeyRecord key;
   key.path = string_field(v, "path");
   key.file_sha256 = string_field(v, "file_sha256");
   key.public_key_sha256 = string_field(v, "public_key_sha256");
@@ -45,7 +45,22 @@ std::optional<VerifiedCaKey> parse_verified(const json& v) {
   return key;
 }
 
+json render_key_record(const KeyRecord& v) {
+  return {{"path", v.path},
+          {"file_sha256", v.file_sha256},
+          {"public_key_sha256", v.public_key_sha256},
+          {"key_type", v.key_type},
+          {"verified_at", v.verified_at}};
+}
+
 }  // namespace
+
+const KeyRecord* ToolState::key_record(const std::string& path) const {
+  for (const KeyRecord& record : verified_keys) {
+    if (record.path == path) return &record;
+  }
+  return nullptr;
+}
 
 std::string render_tool_state(const ToolState& state) {
   json out = {{"format_version", 1}};
@@ -55,12 +70,11 @@ std::string render_tool_state(const ToolState& state) {
                               {"boot_id", p->boot_id},
                               {"reasons", p->reasons}};
   }
-  if (const auto& v = state.verified_ca_key) {
-    out["verified_ca_key"] = {{"path", v->path},
-                              {"file_sha256", v->file_sha256},
-                              {"public_key_sha256", v->public_key_sha256},
-                              {"key_type", v->key_type},
-                              {"verified_at", v->verified_at}};
+  if (const auto& v = state.verified_ca_key) out["verified_ca_key"] = render_key_record(*v);
+  if (!state.verified_keys.empty()) {
+    json keys = json::array();
+    for (const KeyRecord& record : state.verified_keys) keys.push_back(render_key_record(record));
+    out["verified_keys"] = std::move(keys);
   }
   return out.dump(2) + "\n";
 }
@@ -70,7 +84,14 @@ ToolState parse_tool_state(const std::string& text) {
   auto parsed = json::parse(text, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) return state;
   if (auto it = parsed.find("pending_restart"); it != parsed.end()) state.pending_restart = parse_pending(*it);
-  if (auto it = parsed.find("verified_ca_key"); it != parsed.end()) state.verified_ca_key = parse_verified(*it);
+  if (auto it = parsed.find("verified_ca_key"); it != parsed.end()) state.verified_ca_key = parse_key_record(*it);
+  if (auto it = parsed.find("verified_keys"); it != parsed.end() && it->is_array()) {
+    for (const auto& item : *it) {
+      auto record = parse_key_record(item);
+      // One record a path: a second one for the same file is dropped.
+      if (record && !state.key_record(record->path)) state.verified_keys.push_back(std::move(*record));
+    }
+  }
   return state;
 }
 

@@ -1,14 +1,16 @@
 // The tool's own state file (<state dir>/state.json): what an earlier
 // apply recorded for later runs. Not a managed resource and never a
-// secret: a pending restart, and the CA key file as it was last opened
-// with its passphrase (so that a run which signs nothing needs no
-// passphrase: see observe/pki.cpp). Hostile input like any file: parsed
-// leniently (a field of the wrong type is dropped), never trusted to
-// authorise a signature.
+// secret: a pending restart, and each managed private key file as an apply
+// last opened it (the CA key with its passphrase), so that a run which
+// signs nothing neither needs the passphrase nor pays for opening keys:
+// see observe/key_file.h. Hostile input like any file: parsed leniently (a
+// field of the wrong type is dropped), never trusted to authorise a
+// signature (the CA key is decrypted before anything is signed).
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "observe/observed.h"
 #include "util/file_system.h"
@@ -16,16 +18,16 @@
 
 namespace mosq::observe {
 
-// The CA key file as the last apply that had the passphrase found it: the
-// file's digest and the public key it holds.
-struct VerifiedCaKey {
+// A key file as the last apply that opened it found it (the CA key: with
+// its passphrase): the file's digest and the public key it holds.
+struct KeyRecord {
   std::string path;              // as the spec names it
-  std::string file_sha256;       // ObservedFile::digest of the encrypted file
+  std::string file_sha256;       // ObservedFile::digest of the file
   std::string public_key_sha256; // crypto::PrivateKey::public_key_fingerprint()
   std::string key_type;          // crypto::key_type_name()
   std::int64_t verified_at = 0;  // unix seconds, for people
 
-  bool operator==(const VerifiedCaKey& o) const {
+  bool operator==(const KeyRecord& o) const {
     return path == o.path && file_sha256 == o.file_sha256 &&
            public_key_sha256 == o.public_key_sha256 && key_type == o.key_type &&
            verified_at == o.verified_at;
@@ -34,9 +36,12 @@ struct VerifiedCaKey {
 
 struct ToolState {
   std::optional<PendingRestart> pending_restart;
-  std::optional<VerifiedCaKey> verified_ca_key;
+  std::optional<KeyRecord> verified_ca_key;  // encrypted at rest
+  std::vector<KeyRecord> verified_keys;      // the server's and clients' keys, by path
 
-  bool empty() const { return !pending_restart && !verified_ca_key; }
+  bool empty() const { return !pending_restart && !verified_ca_key && verified_keys.empty(); }
+  // The record of the key file at path (as the spec names it), if any.
+  const KeyRecord* key_record(const std::string& path) const;
 };
 
 // JSON, format_version 1; parse never throws (garbage is an empty state).

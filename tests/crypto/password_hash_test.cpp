@@ -1,6 +1,10 @@
 #include "crypto/password_hash.h"
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+
 #include <catch2/catch.hpp>
+#include <random>
 
 #include <string>
 #include <vector>
@@ -276,6 +280,40 @@ TEST_CASE("hashes are decoded as Mosquitto decodes them: the unused bits of the 
   CHECK_FALSE(base64_decode("QR=="));  // the strict decoder refuses it
   CHECK_FALSE(base64_decode_as_mosquitto("not base64!"));
   CHECK_FALSE(base64_decode_as_mosquitto(""));
+}
+
+namespace {
+
+// What the broker gets from a salt or hash field: OpenSSL's base64 BIO
+// without line breaks (Mosquitto 2.0's password_mosq.c), read here directly.
+std::vector<unsigned char> openssl_bio_decode(const std::string& text) {
+  BIO* base64 = BIO_new(BIO_f_base64());
+  BIO* memory = BIO_new_mem_buf(text.data(), static_cast<int>(text.size()));
+  BIO_set_flags(base64, BIO_FLAGS_BASE64_NO_NL);
+  BIO* chain = BIO_push(base64, memory);
+  std::vector<unsigned char> out(text.size());
+  const int length = BIO_read(chain, out.data(), static_cast<int>(out.size()));
+  BIO_free_all(chain);
+  out.resize(length > 0 ? static_cast<std::size_t>(length) : 0);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("canonical base64 (decoded without OpenSSL) reads as the broker's BIO reads it", "[crypto][password]") {
+  std::mt19937 random(20261202);
+  for (std::size_t size = 1; size <= 96; ++size) {
+    for (int round = 0; round < 8; ++round) {
+      std::vector<unsigned char> bytes(size);
+      for (auto& b : bytes) b = static_cast<unsigned char>(random());
+      const std::string text = base64_encode(bytes);
+      CAPTURE(text);
+      const auto decoded = base64_decode_as_mosquitto(text);
+      REQUIRE(decoded);
+      CHECK(*decoded == bytes);
+      CHECK(*decoded == openssl_bio_decode(text));
+    }
+  }
 }
 
 TEST_CASE("a hash above the iteration cap is refused, not verified for minutes", "[crypto][password]") {

@@ -1,5 +1,7 @@
 // Issue 2/3: no password, hash, passphrase or private key in any output,
 // text or JSON, success or error.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <sstream>
 
@@ -105,7 +107,9 @@ TEST_CASE("secrets: no password, hash, passphrase or private key in any output")
   CHECK(record("damaged plan --diff", {"--plan", "--diff"}, rotated).exit_code == 2);
   CHECK(record("damaged apply --diff", {"--diff"}, rotated).exit_code == 0);
 
-  // Error paths.
+  // Error paths. A wrong passphrase fails a run that signs (the CA key is
+  // decrypted only then): the server certificate removed makes one due.
+  ::unlink(t.host("/etc/mosquitto/certs/server.crt").c_str());
   CHECK(record("wrong passphrase", {"--plan"}, {{"CA_PASSPHRASE", "Zq7-wrong-PASSPHRASE"}}).exit_code == 1);
   CHECK(record("wrong passphrase --json", {"--json"}, {{"CA_PASSPHRASE", "Zq7-wrong-PASSPHRASE"}}).exit_code == 1);
   CHECK(record("missing password --json", {"--plan", "--json"}, {{"-ALICE_PW", ""}}).exit_code == 1);

@@ -860,3 +860,65 @@ TEST_CASE("pki: with an encrypted CA key, a run that signs nothing needs no pass
     CHECK(describe_differences(before, t.snapshot()) == "");
   }
 }
+
+TEST_CASE("pki: a no-op run opens no key file the state file vouches for, and a wrong passphrase fails only "
+          "the run that signs") {
+  SpecYaml spec = pki_spec();
+  spec.ca_passphrase_env = "CA_PASSPHRASE";
+  PkiTree t(spec);
+  t.apply_ok();
+  const std::string state_file = t.host("/var/lib/mosq-reconcile/state.json");
+  const json state = json::parse(read_file(state_file));
+  INFO(state.dump(2));
+  // The server key is recorded with the public key its certificate holds.
+  REQUIRE(state.contains("verified_keys"));
+  REQUIRE(state["verified_keys"].size() == 1);
+  const json& server = state["verified_keys"][0];
+  CHECK(server["path"] == k_srv_key);
+  CHECK(server["key_type"] == "ec-p256");
+  const auto server_cert = mosq::crypto::Certificate::parse_pem(read_file(t.srv()), nullptr);
+  REQUIRE(server_cert);
+  CHECK(server["public_key_sha256"] == server_cert->facts().public_key_fingerprint);
+  const std::map<std::string, std::string> wrong = {{"CA_PASSPHRASE", "not-the-passphrase"}};
+
+  SECTION("a wrong passphrase on runs that sign nothing: exit 0, nothing written") {
+    const TreeSnapshot before = t.snapshot();
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"--plan"}, {}}) {
+      auto r = t.run(args, wrong);
+      INFO(describe(r));
+      CHECK(r.exit_code == 0);
+      CHECK(contains(r.out, "No changes."));
+    }
+    CHECK(describe_differences(before, t.snapshot()) == "");
+  }
+  SECTION("a record that names another public key is believed by the plan; the apply opens the key, "
+          "reissues for it and corrects the record") {
+    // Proof that observe read the record, not the key: a forged public key
+    // for the same file content makes the certificate look mismatched.
+    json forged = state;
+    forged["verified_keys"][0]["public_key_sha256"] = std::string(64, '0');
+    write_file(state_file, forged.dump(2), 0644);
+    t.check_plan(2, {"server certificate /etc/mosquitto/certs/server.crt: does not match the key on disk"});
+    t.apply_ok();
+    require_verifies(t.ca(), t.srv());
+    CHECK(cert_public_key(t.srv()) == key_public_key(t.host(k_srv_key)));
+    const json corrected = json::parse(read_file(state_file));
+    const auto reissued = mosq::crypto::Certificate::parse_pem(read_file(t.srv()), nullptr);
+    REQUIRE(reissued);
+    CHECK(corrected["verified_keys"][0]["public_key_sha256"] == reissued->facts().public_key_fingerprint);
+    CHECK(t.plan().exit_code == 0);
+  }
+  SECTION("a record for the CA key that names another public key: refused when a signature is due") {
+    json forged = state;
+    ::unlink(t.srv().c_str());
+    forged["verified_ca_key"]["public_key_sha256"] = server["public_key_sha256"];
+    write_file(state_file, forged.dump(2), 0644);
+    const TreeSnapshot before = t.snapshot();
+    auto r = t.run({});
+    INFO(describe(r));
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, t.host(k_ca_key) + ": the key does not hold the public key that " + state_file +
+                              " records for it"));
+    CHECK(describe_differences(before, t.snapshot()) == "");
+  }
+}

@@ -6,8 +6,8 @@ using namespace mosq::observe;
 
 namespace {
 
-VerifiedCaKey record() {
-  VerifiedCaKey key;
+KeyRecord record() {
+  KeyRecord key;
   key.path = "/etc/mosquitto/certs/ca.key";
   key.file_sha256 = "cf0b05521b753d331489061dbc22814c205988c69294394c181eb372d80ae914";
   key.public_key_sha256 = "3d1bab5baa0fa52ef2e9064481f0d58208426e5b3584df2a0fa2778db40efe73";
@@ -18,9 +18,15 @@ VerifiedCaKey record() {
 
 }  // namespace
 
-TEST_CASE("tool state: both parts written and read back", "[observe][state]") {
+TEST_CASE("tool state: every part written and read back", "[observe][state]") {
   ToolState state;
   state.verified_ca_key = record();
+  KeyRecord server = record();
+  server.path = "/etc/mosquitto/certs/server.key";
+  KeyRecord client = record();
+  client.path = "/etc/mosquitto/certs/client.key";
+  client.key_type = "rsa2048";
+  state.verified_keys = {server, client};
   PendingRestart pending;
   pending.since = 1796181000;
   pending.since_boot = 12.5;
@@ -30,6 +36,10 @@ TEST_CASE("tool state: both parts written and read back", "[observe][state]") {
   const ToolState again = parse_tool_state(render_tool_state(state));
   REQUIRE(again.verified_ca_key);
   CHECK(*again.verified_ca_key == record());
+  CHECK(again.verified_keys == state.verified_keys);
+  REQUIRE(again.key_record(client.path));
+  CHECK(again.key_record(client.path)->key_type == "rsa2048");
+  CHECK(again.key_record("/etc/other.key") == nullptr);
   REQUIRE(again.pending_restart);
   CHECK(again.pending_restart->reasons == pending.reasons);
   CHECK(again.pending_restart->since_boot == 12.5);
@@ -55,6 +65,24 @@ TEST_CASE("tool state: garbage is an empty state; a partial CA key record vouche
     json.replace(at + key.size() - 1, end - (at + key.size()) + 2, "7");
     CHECK_FALSE(parse_tool_state(json).verified_ca_key);
   }
+  // A broken entry among the plain keys' records is dropped alone; a
+  // second record for one path is dropped too.
+  ToolState keys;
+  KeyRecord second = record();
+  second.path = "/etc/mosquitto/certs/server.key";
+  keys.verified_keys = {record(), second};
+  std::string json = render_tool_state(keys);
+  const std::string type = "\"key_type\": \"ec-p256\"";
+  json.replace(json.find(type), type.size(), "\"key_type\": []");
+  const ToolState parsed = parse_tool_state(json);
+  REQUIRE(parsed.verified_keys.size() == 1);
+  CHECK(parsed.verified_keys[0].path == second.path);
+  KeyRecord twice = second;
+  twice.public_key_sha256 = "00";
+  keys.verified_keys = {second, twice};
+  const ToolState deduplicated = parse_tool_state(render_tool_state(keys));
+  REQUIRE(deduplicated.verified_keys.size() == 1);
+  CHECK(deduplicated.verified_keys[0] == second);
   CHECK(ToolState{}.empty());
   CHECK(render_tool_state(ToolState{}) == "{\n  \"format_version\": 1\n}\n");
 }
