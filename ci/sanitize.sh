@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/deps.sh
 install_packages "${build_packages[@]}" "${test_packages[@]}"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMOSQ_BUILD_BENCH=OFF \
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMOSQ_BUILD_BENCH=OFF -DMOSQ_STATIC_CXX_LIBS=OFF \
   -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" >/dev/null
 cmake --build build-asan -j"$(nproc)"
 cd build-asan

@@ -27,14 +27,29 @@ deb=$(ls "$scratch"/deb/mosq-reconcile_*.deb)
 info=$(dpkg-deb -I "$deb")
 echo "$info" | grep -q '^ Package: mosq-reconcile$' || fail "package name: $info"
 depends=$(echo "$info" | sed -n 's/^ Depends: //p')
-for lib in libssl3 libyaml-cpp0.7 libboost-program-options1.74.0 libstdc++6 libc6; do
+# libcrypto and libc are always shared; yaml-cpp, Boost and libstdc++ are
+# linked in unless the build says MOSQ_STATIC_CXX_LIBS=OFF (CMakeLists.txt).
+shared_libs=(libssl3 libc6) linked_in=(libyaml-cpp0.7 libboost-program-options1.74.0 libstdc++6)
+if grep -q '^MOSQ_STATIC_CXX_LIBS:BOOL=OFF' "$build/CMakeCache.txt"; then
+  shared_libs+=("${linked_in[@]}") linked_in=()
+fi
+for lib in "${shared_libs[@]}"; do
   echo "$depends" | grep -q "$lib" || fail "Depends lacks $lib: $depends"
+done
+for lib in "${linked_in[@]}"; do
+  echo "$depends" | grep -q "$lib" && fail "Depends names $lib, which is linked in: $depends"
 done
 echo "$info" | grep -q '^ Recommends: mosquitto' || fail "no Recommends: mosquitto"
 
 dpkg -x "$deb" "$scratch/root"
 tool="$scratch/root/usr/bin/mosq-reconcile"
 [ -x "$tool" ] || fail "no /usr/bin/mosq-reconcile in the package"
+needed=$(readelf -d "$tool" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+for so in libyaml-cpp libboost_program_options libstdc++; do
+  if [ ${#linked_in[@]} -gt 0 ] && echo "$needed" | grep -q "$so"; then
+    fail "the binary still loads $so: $needed"
+  fi
+done
 version=$("$tool" --version)
 [ "$version" = "mosq-reconcile 0.1.0" ] || fail "--version printed '$version'"
 "$tool" --validate "$source/examples/broker.yaml" >/dev/null || fail "--validate examples/broker.yaml failed"
