@@ -68,6 +68,48 @@ std::optional<observe::KeyRecord> plain_key_record(const FileSystem& fs, const R
   return record;
 }
 
+// The CA certificate file the others' signatures are checked under: read
+// once, parsed only when a record must be made anew.
+struct IssuerFile {
+  observe::ObservedFile file;
+  std::string content;
+  std::optional<crypto::Certificate> cert;
+  bool tried = false;
+
+  const crypto::Certificate* parsed() {
+    if (!tried && file.exists()) cert = crypto::Certificate::parse_pem(content, nullptr);
+    tried = true;
+    return cert ? &*cert : nullptr;
+  }
+};
+
+// A certificate file's record: the file parsed now, its signature checked
+// under the CA certificate (its own key, for the CA); nullopt when it holds
+// no certificate or there is no CA certificate. With `trust_old`, an old
+// record of the same file and CA file is kept without parsing either.
+std::optional<observe::CertificateRecord> certificate_record(const FileSystem& fs, const Root& root,
+                                                             const std::string& path, IssuerFile& issuer,
+                                                             bool is_ca, const observe::CertificateRecord* old,
+                                                             bool trust_old, std::int64_t now) {
+  std::string content;
+  const observe::ObservedFile file = observe::observe_file(fs, root, path, observe::k_max_pem_bytes, &content);
+  if (!file.exists() || !issuer.file.exists()) return std::nullopt;
+  if (trust_old && old && old->file_sha256 == file.digest && old->issuer_sha256 == issuer.file.digest) return *old;
+  std::optional<crypto::Certificate> cert = crypto::Certificate::parse_pem(content, nullptr);
+  if (!cert) return std::nullopt;
+  const crypto::Certificate* signer = is_ca ? &*cert : issuer.parsed();
+  observe::CertificateRecord record;
+  record.path = path;
+  record.file_sha256 = file.digest;
+  record.issuer_sha256 = issuer.file.digest;
+  record.signed_by_issuer = signer != nullptr && cert->signed_by(*signer);
+  record.extra_content = content != cert->to_pem();
+  record.certificates_in_file = record.extra_content ? crypto::count_pem_certificates(content) : 1;
+  record.facts = cert->facts();
+  record.verified_at = old && old->file_sha256 == record.file_sha256 ? old->verified_at : now;
+  return record;
+}
+
 }  // namespace
 
 void record_verified_keys(const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
@@ -91,6 +133,21 @@ void record_verified_keys(const spec::Spec& spec, const observe::ResolvedSecrets
       }
     }
     state.verified_keys = std::move(records);  // the keys this spec manages, no others
+
+    IssuerFile issuer;
+    issuer.file = observe::observe_file(fs, root, tls.ca.cert_path, observe::k_max_pem_bytes, &issuer.content);
+    std::vector<std::pair<std::string, bool>> certificates{{tls.ca.cert_path, true}, {tls.server.cert_path, false}};
+    for (const spec::ClientCertificateSpec& client : tls.clients) {
+      certificates.emplace_back(client.certificate.cert_path, false);
+    }
+    std::vector<observe::CertificateRecord> certificate_records;
+    for (const auto& [path, is_ca] : certificates) {
+      if (auto record = certificate_record(fs, root, path, issuer, is_ca, state.certificate_record(path),
+                                           recorded == RecordedKeys::trusted, now)) {
+        certificate_records.push_back(std::move(*record));
+      }
+    }
+    state.verified_certificates = std::move(certificate_records);
   });
 }
 

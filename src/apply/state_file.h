@@ -26,8 +26,10 @@ void update_tool_state(FileSystem& fs, const Root& root,
 enum class RecordedKeys { trusted, reopened };
 
 // After a complete apply: records each managed key file as it now is on
-// disk (its digest and the public key it holds; observe/tool_state.h), so
-// later runs that sign nothing need no passphrase and open no key. The
+// disk (its digest and the public key it holds; observe/tool_state.h), and
+// each certificate file (its facts, and whether it verifies under the CA
+// certificate file as it now is), so later runs that sign nothing need no
+// passphrase and open no key or certificate. The
 // encrypted CA key is recorded by a run that has its passphrase, from the
 // key it decrypted (a run that did not decrypt it keeps the record of an
 // unchanged file; a run without the passphrase keeps the record it found).

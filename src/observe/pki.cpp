@@ -15,28 +15,65 @@ namespace {
 struct LoadedCertificate {
   ObservedCertificate observed;
   std::optional<crypto::Certificate> cert;
+  std::string content;  // the file's text
+  const CertificateRecord* record = nullptr;  // vouches for the content; cert then not parsed
+
+  // The certificate, parsed now if a record vouched for it (for a signature
+  // check the record cannot answer); null when the file holds none.
+  const crypto::Certificate* parsed() {
+    if (!cert && observed.parsed) cert = crypto::Certificate::parse_pem(content, nullptr);
+    return cert ? &*cert : nullptr;
+  }
 };
 
-LoadedCertificate observe_certificate(const FileSystem& fs, const Root& root,
-                                      const std::string& path, const LoadedKey& key) {
+// Whether the certificate holds the key: compared as keys when both were
+// opened, else by the public key's SHA-256 (a record's, for a key or a
+// certificate that was not opened: key_file.h, tool_state.h).
+bool holds_key(const LoadedCertificate& cert, const LoadedKey& key) {
+  const std::string& fingerprint = cert.observed.facts.public_key_fingerprint;
+  if (key.key) return cert.cert ? cert.cert->matches_key(*key.key) : fingerprint == key.key->public_key_fingerprint();
+  return key.vouched() && fingerprint == key.observed.recorded_public_key_sha256;
+}
+
+// A certificate file as observed. A file whose digest is the one the state
+// file's record names is not parsed: its facts come from the record (see
+// tool_state.h; the record is made by an apply that parsed the file).
+LoadedCertificate observe_certificate(const FileSystem& fs, const Root& root, const std::string& path,
+                                      const LoadedKey& key, const ToolState& state) {
   LoadedCertificate loaded;
-  std::string content;
-  loaded.observed.file = observe_file(fs, root, path, k_max_pem_bytes, &content);
+  loaded.observed.file = observe_file(fs, root, path, k_max_pem_bytes, &loaded.content);
   if (!loaded.observed.file.exists()) return loaded;
-  loaded.cert = crypto::Certificate::parse_pem(content, &loaded.observed.parse_error);
-  if (!loaded.cert) return loaded;
-  loaded.observed.parsed = true;
-  loaded.observed.extra_content = content != loaded.cert->to_pem();
-  // Exactly the certificate's own PEM holds one; only other text can hold
-  // more (parsing each again costs a public-key decoder apiece).
-  loaded.observed.certificates_in_file =
-      loaded.observed.extra_content ? crypto::count_pem_certificates(content) : 1;
-  loaded.observed.facts = loaded.cert->facts();
-  // A key vouched for by its record (key_file.h): the recorded public key.
-  loaded.observed.matches_key =
-      key.key ? loaded.cert->matches_key(*key.key)
-              : key.vouched() && loaded.observed.facts.public_key_fingerprint == key.observed.recorded_public_key_sha256;
+  const CertificateRecord* record = state.certificate_record(path);
+  if (record && record->file_sha256 == loaded.observed.file.digest) {
+    loaded.record = record;
+    loaded.observed.parsed = true;
+    loaded.observed.facts = record->facts;
+    loaded.observed.extra_content = record->extra_content;
+    loaded.observed.certificates_in_file = record->certificates_in_file;
+  } else {
+    loaded.cert = crypto::Certificate::parse_pem(loaded.content, &loaded.observed.parse_error);
+    if (!loaded.cert) return loaded;
+    loaded.observed.parsed = true;
+    loaded.observed.extra_content = loaded.content != loaded.cert->to_pem();
+    // Exactly the certificate's own PEM holds one; only other text can hold
+    // more (parsing each again costs a public-key decoder apiece).
+    loaded.observed.certificates_in_file =
+        loaded.observed.extra_content ? crypto::count_pem_certificates(loaded.content) : 1;
+    loaded.observed.facts = loaded.cert->facts();
+  }
+  loaded.observed.matches_key = holds_key(loaded, key);
   return loaded;
+}
+
+// Whether leaf's signature verifies under the CA certificate (for the CA
+// itself: under its own key): the record's answer when it was checked
+// against this very CA file, else checked now.
+bool signed_by(LoadedCertificate& leaf, LoadedCertificate& ca) {
+  if (!leaf.observed.parsed || !ca.observed.parsed) return false;
+  if (leaf.record && leaf.record->issuer_sha256 == ca.observed.file.digest) return leaf.record->signed_by_issuer;
+  const crypto::Certificate* cert = leaf.parsed();
+  const crypto::Certificate* issuer = ca.parsed();
+  return cert && issuer && cert->signed_by(*issuer);
 }
 
 // An encrypted managed CA key whose passphrase this run was not given, and
@@ -108,26 +145,22 @@ ObservedPki observe_pki(const spec::Spec& spec, const ResolvedSecrets& secrets,
   const CaKey& ca_key = *secrets.ca_key;
   const ObservedKey managed_key =
       tls.ca.managed ? check_ca_key_opens(spec, secrets, fs, root, ca_key) : ObservedKey{};
-  LoadedCertificate ca_cert = observe_certificate(fs, root, tls.ca.cert_path, ca_key.loaded);
-  ca_cert.observed.signed_by_ca = ca_cert.cert && ca_cert.cert->signed_by(*ca_cert.cert);
+  const ToolState state = read_tool_state(fs, root);
+  LoadedCertificate ca_cert = observe_certificate(fs, root, tls.ca.cert_path, ca_key.loaded, state);
+  ca_cert.observed.signed_by_ca = signed_by(ca_cert, ca_cert);
   if (!tls.ca.managed) check_given_ca(spec, root, ca_cert.observed, ca_key);
 
-  auto signed_by_ca = [&](const LoadedCertificate& leaf) {
-    return leaf.cert && ca_cert.cert && leaf.cert->signed_by(*ca_cert.cert);
-  };
-
   ObservedPki pki;
-  const ToolState state = read_tool_state(fs, root);
   LoadedKey server_key =
       observe_key(fs, root, tls.server.key_path, nullptr, state.key_record(tls.server.key_path));
-  LoadedCertificate server_cert = observe_certificate(fs, root, tls.server.cert_path, server_key);
-  server_cert.observed.signed_by_ca = signed_by_ca(server_cert);
+  LoadedCertificate server_cert = observe_certificate(fs, root, tls.server.cert_path, server_key, state);
+  server_cert.observed.signed_by_ca = signed_by(server_cert, ca_cert);
 
   for (const spec::ClientCertificateSpec& client : tls.clients) {
     LoadedKey key = observe_key(fs, root, client.certificate.key_path, nullptr,
                                 state.key_record(client.certificate.key_path));
-    LoadedCertificate cert = observe_certificate(fs, root, client.certificate.cert_path, key);
-    cert.observed.signed_by_ca = signed_by_ca(cert);
+    LoadedCertificate cert = observe_certificate(fs, root, client.certificate.cert_path, key, state);
+    cert.observed.signed_by_ca = signed_by(cert, ca_cert);
     pki.client_keys[client.name] = std::move(key.observed);
     pki.client_certs[client.name] = std::move(cert.observed);
   }

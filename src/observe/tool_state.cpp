@@ -53,7 +53,109 @@ json render_key_record(const KeyRecord& v) {
           {"verified_at", v.verified_at}};
 }
 
+json render_name(const crypto::DistinguishedName& name) {
+  json out = json::array();
+  for (const crypto::NameAttribute& a : name) out.push_back({a.type, a.value});
+  return out;
+}
+
+std::optional<crypto::DistinguishedName> parse_name(const json& v) {
+  if (!v.is_array()) return std::nullopt;
+  crypto::DistinguishedName name;
+  for (const json& a : v) {
+    if (!a.is_array() || a.size() != 2 || !a[0].is_string() || !a[1].is_string()) return std::nullopt;
+    name.push_back({a[0].get<std::string>(), a[1].get<std::string>()});
+  }
+  return name;
+}
+
+json render_certificate_record(const CertificateRecord& r) {
+  const crypto::CertificateFacts& f = r.facts;
+  return {{"path", r.path},
+          {"file_sha256", r.file_sha256},
+          {"issuer_sha256", r.issuer_sha256},
+          {"signed_by_issuer", r.signed_by_issuer},
+          {"extra_content", r.extra_content},
+          {"certificates_in_file", r.certificates_in_file},
+          {"verified_at", r.verified_at},
+          {"facts",
+           {{"version", f.version},
+            {"serial", f.serial_hex},
+            {"subject", render_name(f.subject)},
+            {"issuer", render_name(f.issuer)},
+            {"subject_alt_names", f.subject_alt_names},
+            {"not_before", f.not_before},
+            {"not_after", f.not_after},
+            {"is_ca", f.is_ca},
+            {"key_cert_sign", f.has_key_cert_sign},
+            {"server_auth", f.server_auth},
+            {"client_auth", f.client_auth},
+            {"public_key_sha256", f.public_key_fingerprint},
+            {"key_description", f.key_description},
+            {"sha256_fingerprint", f.sha256_fingerprint}}}};
+}
+
+// Every field present with its type, or no record: a record stands for
+// what parsing the file would give, so a partial one vouches for nothing.
+std::optional<CertificateRecord> parse_certificate_record(const json& v) {
+  if (!v.is_object() || !v.contains("facts") || !v["facts"].is_object()) return std::nullopt;
+  const json& f = v["facts"];
+  auto is_string = [](const json& o, const char* k) { return o.contains(k) && o[k].is_string(); };
+  auto is_bool = [](const json& o, const char* k) { return o.contains(k) && o[k].is_boolean(); };
+  auto is_int = [](const json& o, const char* k) { return o.contains(k) && o[k].is_number_integer(); };
+  for (const char* k : {"path", "file_sha256", "issuer_sha256"}) {
+    if (!is_string(v, k) || v[k].get_ref<const std::string&>().empty()) return std::nullopt;
+  }
+  for (const char* k : {"serial", "public_key_sha256", "key_description", "sha256_fingerprint"}) {
+    if (!is_string(f, k)) return std::nullopt;
+  }
+  for (const char* k : {"is_ca", "key_cert_sign", "server_auth", "client_auth"}) {
+    if (!is_bool(f, k)) return std::nullopt;
+  }
+  if (!is_bool(v, "signed_by_issuer") || !is_bool(v, "extra_content") || !v.contains("certificates_in_file") ||
+      !v["certificates_in_file"].is_number_unsigned() || !is_int(f, "version") || !is_int(f, "not_before") ||
+      !is_int(f, "not_after") || !f.contains("subject_alt_names") || !f["subject_alt_names"].is_array()) {
+    return std::nullopt;
+  }
+  CertificateRecord r;
+  r.path = v["path"];
+  r.file_sha256 = v["file_sha256"];
+  r.issuer_sha256 = v["issuer_sha256"];
+  r.signed_by_issuer = v["signed_by_issuer"];
+  r.extra_content = v["extra_content"];
+  r.certificates_in_file = v["certificates_in_file"].get<std::size_t>();
+  if (is_int(v, "verified_at")) r.verified_at = v["verified_at"];
+  auto subject = parse_name(f["subject"]);
+  auto issuer = parse_name(f["issuer"]);
+  if (!subject || !issuer) return std::nullopt;
+  for (const json& san : f["subject_alt_names"]) {
+    if (!san.is_string()) return std::nullopt;
+    r.facts.subject_alt_names.push_back(san.get<std::string>());
+  }
+  r.facts.version = f["version"];
+  r.facts.serial_hex = f["serial"];
+  r.facts.subject = std::move(*subject);
+  r.facts.issuer = std::move(*issuer);
+  r.facts.not_before = f["not_before"];
+  r.facts.not_after = f["not_after"];
+  r.facts.is_ca = f["is_ca"];
+  r.facts.has_key_cert_sign = f["key_cert_sign"];
+  r.facts.server_auth = f["server_auth"];
+  r.facts.client_auth = f["client_auth"];
+  r.facts.public_key_fingerprint = f["public_key_sha256"];
+  r.facts.key_description = f["key_description"];
+  r.facts.sha256_fingerprint = f["sha256_fingerprint"];
+  return r;
+}
+
 }  // namespace
+
+const CertificateRecord* ToolState::certificate_record(const std::string& path) const {
+  for (const CertificateRecord& record : verified_certificates) {
+    if (record.path == path) return &record;
+  }
+  return nullptr;
+}
 
 const KeyRecord* ToolState::key_record(const std::string& path) const {
   for (const KeyRecord& record : verified_keys) {
@@ -76,6 +178,13 @@ std::string render_tool_state(const ToolState& state) {
     for (const KeyRecord& record : state.verified_keys) keys.push_back(render_key_record(record));
     out["verified_keys"] = std::move(keys);
   }
+  if (!state.verified_certificates.empty()) {
+    json certificates = json::array();
+    for (const CertificateRecord& record : state.verified_certificates) {
+      certificates.push_back(render_certificate_record(record));
+    }
+    out["verified_certificates"] = std::move(certificates);
+  }
   return out.dump(2) + "\n";
 }
 
@@ -90,6 +199,14 @@ ToolState parse_tool_state(const std::string& text) {
       auto record = parse_key_record(item);
       // One record a path: a second one for the same file is dropped.
       if (record && !state.key_record(record->path)) state.verified_keys.push_back(std::move(*record));
+    }
+  }
+  if (auto it = parsed.find("verified_certificates"); it != parsed.end() && it->is_array()) {
+    for (const auto& item : *it) {
+      auto record = parse_certificate_record(item);
+      if (record && !state.certificate_record(record->path)) {
+        state.verified_certificates.push_back(std::move(*record));
+      }
     }
   }
   return state;

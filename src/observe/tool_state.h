@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/certificate.h"
 #include "observe/observed.h"
 #include "util/file_system.h"
 #include "util/root.h"
@@ -34,14 +35,34 @@ struct KeyRecord {
   }
 };
 
+// A certificate file as the last apply that parsed it found it: what
+// observe would read from it again (its facts, whether it holds more than
+// the certificate), and whether its signature verified under the CA
+// certificate file whose digest is issuer_sha256 (its own, for the CA).
+struct CertificateRecord {
+  std::string path;          // as the spec names it
+  std::string file_sha256;   // ObservedFile::digest
+  std::string issuer_sha256; // the CA certificate file's digest
+  bool signed_by_issuer = false;
+  bool extra_content = false;
+  std::size_t certificates_in_file = 0;
+  crypto::CertificateFacts facts;
+  std::int64_t verified_at = 0;  // unix seconds, for people
+};
+
 struct ToolState {
   std::optional<PendingRestart> pending_restart;
   std::optional<KeyRecord> verified_ca_key;  // encrypted at rest
-  std::vector<KeyRecord> verified_keys;      // the server's and clients' keys, by path
+  std::vector<KeyRecord> verified_keys;      // the other keys, by path
+  std::vector<CertificateRecord> verified_certificates;
 
-  bool empty() const { return !pending_restart && !verified_ca_key && verified_keys.empty(); }
-  // The record of the key file at path (as the spec names it), if any.
+  bool empty() const {
+    return !pending_restart && !verified_ca_key && verified_keys.empty() && verified_certificates.empty();
+  }
+  // The record of the key or certificate file at path (as the spec names
+  // it), if any.
   const KeyRecord* key_record(const std::string& path) const;
+  const CertificateRecord* certificate_record(const std::string& path) const;
 };
 
 // JSON, format_version 1; parse never throws (garbage is an empty state).

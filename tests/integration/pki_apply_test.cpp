@@ -922,3 +922,48 @@ TEST_CASE("pki: a no-op run opens no key file the state file vouches for, and a 
     CHECK(describe_differences(before, t.snapshot()) == "");
   }
 }
+
+TEST_CASE("pki: a no-op run parses no certificate the state file vouches for; a writing apply records them "
+          "anew") {
+  PkiTree t;
+  t.apply_ok();
+  const std::string state_file = t.host("/var/lib/mosq-reconcile/state.json");
+  const json state = json::parse(read_file(state_file));
+  INFO(state.dump(2));
+  REQUIRE(state.contains("verified_certificates"));
+  const auto server_cert = mosq::crypto::Certificate::parse_pem(read_file(t.srv()), nullptr);
+  REQUIRE(server_cert);
+  json server;
+  for (const json& record : state["verified_certificates"]) {
+    if (record["path"] == k_srv_crt) server = record;
+  }
+  REQUIRE(server.is_object());
+  CHECK(server["signed_by_issuer"] == true);
+  CHECK(server["facts"]["not_after"] == server_cert->facts().not_after);
+  CHECK(server["facts"]["sha256_fingerprint"] == server_cert->facts().sha256_fingerprint);
+
+  // Proof that observe read the record, not the file: a forged expiry for
+  // the same file content makes the plan renew the certificate.
+  json forged = state;
+  for (json& record : forged["verified_certificates"]) {
+    if (record["path"] == k_srv_crt) record["facts"]["not_after"] = server_cert->facts().not_after - 820 * k_day;
+  }
+  write_file(state_file, forged.dump(2), 0644);
+  t.check_plan(2, {"server certificate /etc/mosquitto/certs/server.crt"});
+  // The apply parses what it wrote and records it; the next run is a no-op.
+  t.apply_ok();
+  require_verifies(t.ca(), t.srv());
+  const auto renewed = mosq::crypto::Certificate::parse_pem(read_file(t.srv()), nullptr);
+  REQUIRE(renewed);
+  for (const json& record : json::parse(read_file(state_file))["verified_certificates"]) {
+    if (record["path"] == k_srv_crt) CHECK(record["facts"]["not_after"] == renewed->facts().not_after);
+  }
+  CHECK(t.plan().exit_code == 0);
+
+  // A CA certificate file that changed: the server certificate's signature
+  // is checked again (the record was made against the old CA file).
+  PkiTree other;
+  other.apply_ok();
+  write_file(t.ca(), read_file(other.ca()), 0644);
+  t.check_plan(2, {"not signed by the current CA certificate"}, {"--allow-trust-break"});
+}

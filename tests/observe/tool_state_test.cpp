@@ -1,6 +1,7 @@
 #include "observe/tool_state.h"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace mosq::observe;
 
@@ -16,7 +17,75 @@ KeyRecord record() {
   return key;
 }
 
+CertificateRecord certificate_record() {
+  CertificateRecord r;
+  r.path = "/etc/mosquitto/certs/server.crt";
+  r.file_sha256 = "aa0b05521b753d331489061dbc22814c205988c69294394c181eb372d80ae914";
+  r.issuer_sha256 = "bb1bab5baa0fa52ef2e9064481f0d58208426e5b3584df2a0fa2778db40efe73";
+  r.signed_by_issuer = true;
+  r.extra_content = true;
+  r.certificates_in_file = 2;
+  r.verified_at = 1796181943;
+  r.facts.version = 3;
+  r.facts.serial_hex = "7F01";
+  r.facts.subject = {{"O", "Example"}, {"CN", "mqtt.example.test"}};
+  r.facts.issuer = {{"CN", "Example CA"}};
+  r.facts.subject_alt_names = {"DNS:mqtt.example.test", "IP:127.0.0.1"};
+  r.facts.not_before = 1796000000;
+  r.facts.not_after = 1867000000;
+  r.facts.server_auth = true;
+  r.facts.public_key_fingerprint = "3d1bab5b";
+  r.facts.key_description = "EC P-256";
+  r.facts.sha256_fingerprint = "AB:CD";
+  return r;
+}
+
 }  // namespace
+
+TEST_CASE("tool state: a certificate record is written and read back whole, or not at all", "[observe][state]") {
+  ToolState state;
+  state.verified_certificates = {certificate_record()};
+  const std::string text = render_tool_state(state);
+  const ToolState again = parse_tool_state(text);
+  REQUIRE(again.certificate_record("/etc/mosquitto/certs/server.crt"));
+  const CertificateRecord& r = *again.certificate_record("/etc/mosquitto/certs/server.crt");
+  const CertificateRecord want = certificate_record();
+  CHECK(r.file_sha256 == want.file_sha256);
+  CHECK(r.issuer_sha256 == want.issuer_sha256);
+  CHECK(r.signed_by_issuer);
+  CHECK(r.extra_content);
+  CHECK(r.certificates_in_file == 2);
+  CHECK(r.facts.subject == want.facts.subject);
+  CHECK(r.facts.issuer == want.facts.issuer);
+  CHECK(r.facts.subject_alt_names == want.facts.subject_alt_names);
+  CHECK(r.facts.not_before == want.facts.not_before);
+  CHECK(r.facts.not_after == want.facts.not_after);
+  CHECK(r.facts.server_auth);
+  CHECK_FALSE(r.facts.client_auth);
+  CHECK(r.facts.serial_hex == "7F01");
+  CHECK(r.facts.public_key_fingerprint == "3d1bab5b");
+  CHECK(r.facts.key_description == "EC P-256");
+  CHECK(r.facts.sha256_fingerprint == "AB:CD");
+  CHECK(render_tool_state(again) == text);
+  CHECK(again.certificate_record("/etc/other.crt") == nullptr);
+
+  // Any field missing or of another type: the record is dropped.
+  const nlohmann::json whole = nlohmann::json::parse(text);
+  const nlohmann::json& item = whole["verified_certificates"][0];
+  for (const auto& [key, value] : item.items()) {
+    if (key == "verified_at") continue;  // for people only
+    nlohmann::json broken = whole;
+    broken["verified_certificates"][0].erase(key);
+    CAPTURE(key);
+    CHECK(parse_tool_state(broken.dump()).verified_certificates.empty());
+  }
+  for (const auto& [key, value] : item["facts"].items()) {
+    nlohmann::json broken = whole;
+    broken["verified_certificates"][0]["facts"][key] = nlohmann::json::object();
+    CAPTURE(key);
+    CHECK(parse_tool_state(broken.dump()).verified_certificates.empty());
+  }
+}
 
 TEST_CASE("tool state: every part written and read back", "[observe][state]") {
   ToolState state;
