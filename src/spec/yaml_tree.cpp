@@ -29,14 +29,9 @@ class TreeBuilder : public YAML::EventHandler {
   TreeBuilder(std::deque<YamlNode>& nodes, std::vector<const YamlNode*>& roots, const YamlLimits& limits)
       : m_nodes(nodes), m_roots(roots), m_limits(limits) {}
 
-  void OnDocumentStart(const YAML::Mark&) override {
-    m_document_events = 0;
-    m_roots_before = m_roots.size();
-  }
-  void OnDocumentEnd() override {
-    // yaml-cpp gives every document one root; a null Node if it did not.
-    if (m_roots.size() == m_roots_before) m_roots.push_back(&m_nodes.emplace_back());
-  }
+  // yaml-cpp gives every document exactly one root node (a null when empty).
+  void OnDocumentStart(const YAML::Mark&) override { m_document_events = 0; }
+  void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     check_progress(mark);
     leaf(mark, anchor, YamlNode::Kind::null, std::string(), std::string());
@@ -163,7 +158,6 @@ class TreeBuilder : public YAML::EventHandler {
   std::deque<YamlNode>& m_nodes;
   std::vector<const YamlNode*>& m_roots;
   const YamlLimits& m_limits;
-  std::size_t m_roots_before = 0;
   std::size_t m_node_count = 0;
   std::size_t m_aliases = 0;
   std::vector<Open> m_open;

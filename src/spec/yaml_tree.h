@@ -66,7 +66,7 @@ class YamlDocuments {
   // would never finish parsing.
   bool parse(const std::string& yaml_text, Diagnostics& diagnostics, const YamlLimits& limits = {});
 
-  // One root per document, in order (a null node for an empty document).
+  // One root per document, in order (a null for an empty document).
   const std::vector<const YamlNode*>& roots() const { return m_roots; }
 
  private:
