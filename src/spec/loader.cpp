@@ -1,52 +1,33 @@
 #include "spec/loader.h"
 
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/yaml.h>
-
 #include "spec/diagnostics.h"
 #include "spec/rules.h"
-#include "spec/yaml_limits.h"
 #include "spec/section_readers.h"
 #include "spec/yaml_reader.h"
+#include "spec/yaml_tree.h"
 
 namespace mosq::spec {
 namespace {
 
 constexpr long long k_spec_version = 1;
 
-// The one YAML document of the spec; nullopt (reported) when the text is
+// The one YAML document of the spec; nullptr (reported) when the text is
 // not YAML, is empty, or holds several documents.
-std::optional<YAML::Node> parse_document(const std::string& yaml_text, Diagnostics& diagnostics) {
-  // Only aliases can make the tree far bigger than the text, and only a
-  // ',' can send yaml-cpp into its endless loop of empty documents (see
-  // yaml_limits.cpp): without either the extra pass over the events (as
-  // costly as the parse) is skipped.
-  if (yaml_text.find_first_of("*,") != std::string::npos && !check_yaml_limits(yaml_text, diagnostics)) {
-    return std::nullopt;
+const YamlNode* parse_document(const std::string& yaml_text, YamlDocuments& yaml, Diagnostics& diagnostics) {
+  if (!yaml.parse(yaml_text, diagnostics)) {
+    return nullptr;
   }
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(yaml_text);
-  } catch (const YAML::DeepRecursion& error) {
-    const Mark mark = error.mark.is_null() ? Mark{1, 1} : Mark{error.mark.line + 1, error.mark.column + 1};
-    diagnostics.add(mark, "", "too deeply nested (more than " + std::to_string(error.depth() - 1) +
-                                  " levels of lists and mappings)");
-    return std::nullopt;
-  } catch (const YAML::Exception& error) {
-    const Mark mark = error.mark.is_null() ? Mark{1, 1} : Mark{error.mark.line + 1, error.mark.column + 1};
-    diagnostics.add(mark, "", "invalid YAML: " + error.msg);
-    return std::nullopt;
-  }
-  if (documents.empty() || (documents.size() == 1 && documents.front().IsNull())) {
+  const auto& documents = yaml.roots();
+  if (documents.empty() || (documents.size() == 1 && documents.front()->is_null())) {
     diagnostics.add(Mark{1, 1}, "", "the spec is empty; expected a mapping starting with version: 1");
-    return std::nullopt;
+    return nullptr;
   }
   if (documents.size() > 1) {
-    const Mark second = mark_of(documents[1]);
+    const Mark second = mark_of(*documents[1]);
     diagnostics.add(second.line > 0 ? second : Mark{1, 1}, "",
                     "expected one YAML document, found " + std::to_string(documents.size()) +
                         " (remove the --- separator)");
-    return std::nullopt;
+    return nullptr;
   }
   return documents.front();
 }
@@ -63,7 +44,8 @@ void read_version(YamlReader& reader, const Located& at) {
 
 Spec load_spec(const std::string& file, const std::string& yaml_text) {
   Diagnostics diagnostics(file);
-  const auto document = parse_document(yaml_text, diagnostics);
+  YamlDocuments yaml;
+  const YamlNode* document = parse_document(yaml_text, yaml, diagnostics);
   diagnostics.throw_if_any();
 
   Locations locations;
@@ -71,9 +53,9 @@ Spec load_spec(const std::string& file, const std::string& yaml_text) {
   Spec spec;
   spec.source_file = file;
   const Mark root_mark = mark_of(*document);
-  const Located root{*document, "", root_mark, root_mark};
-  if (!document->IsMap()) {
-    const char* got = document->IsSequence() ? "a list" : "a single value";
+  const Located root{document, "", root_mark, root_mark};
+  if (!document->is_map()) {
+    const char* got = document->is_sequence() ? "a list" : "a single value";
     diagnostics.add(root_mark.line > 0 ? root_mark : Mark{1, 1}, "",
                     std::string("expected a mapping at the top level (version:, broker:, listeners:, users:, "
                                 "tls:, acl:), got ") +

@@ -98,7 +98,7 @@ crypto::DistinguishedName read_subject(YamlReader& reader, const Located& at) {
   if (!fields.is_mapping()) {
     return subject;
   }
-  if (at.node.size() == 0) {
+  if (at.node->size() == 0) {
     reader.error(at, "a subject needs at least one attribute, e.g. { CN: broker.example }");
     return subject;
   }
@@ -232,8 +232,8 @@ CertificateSpec read_certificate(YamlReader& reader, const MappingReader& fields
                                                        : fields.optional("subject_alt_names");
     if (names) {
       spec.subject_alt_names = read_subject_alt_names(reader, *names);
-      if (profile.needs_subject_alt_names && spec.subject_alt_names.empty() && names->node.IsSequence() &&
-          names->node.size() == 0) {
+      if (profile.needs_subject_alt_names && spec.subject_alt_names.empty() && names->node->is_sequence() &&
+          names->node->size() == 0) {
         reader.error(*names, "a server certificate needs at least one name: clients (Python, Go, browsers) "
                              "match the host name against subjectAltName only");
       }

@@ -12,16 +12,16 @@
 namespace mosq::spec {
 namespace {
 
-bool is_plain(const YAML::Node& node) { return node.IsScalar() && node.Tag() == "?"; }
+bool is_plain(const YamlNode& node) { return node.is_scalar() && node.tag == "?"; }
 
-std::string describe(const YAML::Node& node) {
-  if (!node.IsDefined() || node.IsNull()) {
+std::string describe(const YamlNode& node) {
+  if (node.is_null()) {
     return "nothing";
   }
-  if (node.IsMap()) {
+  if (node.is_map()) {
     return "a mapping";
   }
-  if (node.IsSequence()) {
+  if (node.is_sequence()) {
     return "a list";
   }
   return std::string(scalar_type_name(scalar_type(node)));
@@ -78,12 +78,11 @@ Mark Locations::nearest(const std::string& path) const {
   return Mark{1, 1};
 }
 
-Mark mark_of(const YAML::Node& node) {
-  const YAML::Mark mark = node.Mark();
-  if (mark.is_null() || mark.line < 0) {
+Mark mark_of(const YamlNode& node) {
+  if (node.line < 0) {
     return Mark{};
   }
-  return Mark{mark.line + 1, mark.column + 1};
+  return Mark{node.line + 1, node.column + 1};
 }
 
 std::string child_path(const std::string& parent, std::string_view key) {
@@ -110,12 +109,13 @@ void YamlReader::error_at(Mark mark, std::string field, std::string message) {
 }
 
 void YamlReader::type_error(const Located& at, std::string_view expected, bool wants_string) {
-  std::string message = "expected " + std::string(expected) + ", got " + describe(at.node);
-  if (at.node.IsScalar()) {
-    const ScalarType type = scalar_type(at.node);
-    if (wants_string && is_plain(at.node) && type != ScalarType::string && type != ScalarType::null) {
-      message += " (YAML reads a plain " + at.node.Scalar() + " that way); quote it: \"" + at.node.Scalar() + "\"";
-    } else if (!wants_string && type == ScalarType::string && !is_plain(at.node)) {
+  const YamlNode& node = *at.node;
+  std::string message = "expected " + std::string(expected) + ", got " + describe(node);
+  if (node.is_scalar()) {
+    const ScalarType type = scalar_type(node);
+    if (wants_string && is_plain(node) && type != ScalarType::string && type != ScalarType::null) {
+      message += " (YAML reads a plain " + node.scalar + " that way); quote it: \"" + node.scalar + "\"";
+    } else if (!wants_string && type == ScalarType::string && !is_plain(node)) {
       message += "; write it without quotes";
     }
   }
@@ -123,16 +123,16 @@ void YamlReader::type_error(const Located& at, std::string_view expected, bool w
 }
 
 std::optional<std::string> YamlReader::string(const Located& at) {
-  if (!at.node.IsScalar() || scalar_type(at.node) != ScalarType::string) {
+  if (!at.node->is_scalar() || scalar_type(*at.node) != ScalarType::string) {
     type_error(at, "a string", true);
     return std::nullopt;
   }
   // The one rule for every string of the spec (see value_text.h).
-  if (const auto problem = value_text_problem(at.node.Scalar())) {
+  if (const auto problem = value_text_problem(at.node->scalar)) {
     error(at, *problem);
     return std::nullopt;
   }
-  return at.node.Scalar();
+  return at.node->scalar;
 }
 
 std::optional<std::string> YamlReader::text(const Located& at) {
@@ -149,11 +149,11 @@ std::optional<std::string> YamlReader::text(const Located& at) {
 }
 
 std::optional<long long> YamlReader::integer(const Located& at) {
-  if (!at.node.IsScalar() || scalar_type(at.node) != ScalarType::integer) {
+  if (!at.node->is_scalar() || scalar_type(*at.node) != ScalarType::integer) {
     type_error(at, "an integer", false);
     return std::nullopt;
   }
-  const std::string& text = at.node.Scalar();
+  const std::string& text = at.node->scalar;
   // [-+]?(0|[1-9][0-9]*) by hand (no std::regex: it recursed per digit).
   std::string_view digits = text;
   if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) digits.remove_prefix(1);
@@ -177,27 +177,28 @@ std::optional<long long> YamlReader::integer(const Located& at) {
 }
 
 std::optional<bool> YamlReader::boolean(const Located& at) {
-  if (!at.node.IsScalar() || scalar_type(at.node) != ScalarType::boolean) {
+  if (!at.node->is_scalar() || scalar_type(*at.node) != ScalarType::boolean) {
     type_error(at, "a boolean (true or false)", false);
     return std::nullopt;
   }
-  const auto value = parse_yaml_bool(at.node.Scalar());
+  const auto value = parse_yaml_bool(at.node->scalar);
   if (!value) {
-    error(at, "expected a boolean (true or false), got " + at.node.Scalar());
+    error(at, "expected a boolean (true or false), got " + at.node->scalar);
   }
   return value;
 }
 
 std::optional<std::vector<Located>> YamlReader::list(const Located& at) {
-  if (!at.node.IsSequence()) {
+  if (!at.node->is_sequence()) {
     type_error(at, "a list", false);
     return std::nullopt;
   }
   std::vector<Located> items;
+  items.reserve(at.node->items.size());
   std::size_t index = 0;
-  for (const auto& item : at.node) {
-    Located located{item, item_path(at.path, index), mark_of(item), mark_of(item)};
-    if (located.field_mark.line == 0 || item.IsNull()) {
+  for (const YamlNode* item : at.node->items) {
+    Located located{item, item_path(at.path, index), mark_of(*item), mark_of(*item)};
+    if (located.field_mark.line == 0 || item->is_null()) {
       // An empty item ("- " alone) has no mark of its own.
       located.field_mark = at.value_mark;
       located.value_mark = at.value_mark;
@@ -210,11 +211,11 @@ std::optional<std::vector<Located>> YamlReader::list(const Located& at) {
 }
 
 std::optional<std::string> YamlReader::one_of(const Located& at, const std::vector<std::string>& names) {
-  if (!at.node.IsScalar() || scalar_type(at.node) != ScalarType::string) {
+  if (!at.node->is_scalar() || scalar_type(*at.node) != ScalarType::string) {
     type_error(at, "one of " + join(names), true);
     return std::nullopt;
   }
-  const std::string& value = at.node.Scalar();
+  const std::string& value = at.node->scalar;
   for (const auto& name : names) {
     if (name == value) {
       return value;
@@ -247,24 +248,22 @@ std::optional<std::string> YamlReader::absolute_path(const Located& at) {
 MappingReader::MappingReader(YamlReader& reader, const Located& mapping, std::vector<std::string> known,
                              std::vector<std::string> refused)
     : m_reader(reader), m_mapping(mapping) {
-  if (!mapping.node.IsMap()) {
-    reader.error(mapping, "expected a mapping, got " + describe(mapping.node));
+  if (!mapping.node->is_map()) {
+    reader.error(mapping, "expected a mapping, got " + describe(*mapping.node));
     return;
   }
   m_is_mapping = true;
   std::vector<std::string> unknown;
-  for (const auto& entry : mapping.node) {
-    const YAML::Node& key = entry.first;
-    const YAML::Node& value = entry.second;
-    const Mark key_mark = mark_of(key);
-    if (!key.IsScalar()) {
-      reader.error_at(key_mark, mapping.path, "expected a field name, got " + describe(key));
+  for (const auto& [key, value] : mapping.node->entries) {
+    const Mark key_mark = mark_of(*key);
+    if (!key->is_scalar()) {
+      reader.error_at(key_mark, mapping.path, "expected a field name, got " + describe(*key));
       continue;
     }
-    const std::string& name = key.Scalar();
+    const std::string& name = key->scalar;
     const std::string path = child_path(mapping.path, name);
-    Located located{value, path, key_mark, mark_of(value)};
-    if (value.IsNull() || located.value_mark.line == 0) {
+    Located located{value, path, key_mark, mark_of(*value)};
+    if (value->is_null() || located.value_mark.line == 0) {
       located.value_mark = key_mark;
     }
     if (m_fields.count(name) != 0) {

@@ -4,8 +4,6 @@
 // loader carries on and reports every problem in one run.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <map>
 #include <optional>
 #include <string>
@@ -14,12 +12,14 @@
 
 #include "spec/diagnostics.h"
 #include "spec/spec.h"
+#include "spec/yaml_tree.h"
 
 namespace mosq::spec {
 
-// A node, its field path ("users[1].name") and where it is written.
+// A node (never null; owned by the YamlDocuments being read), its field
+// path ("users[1].name") and where it is written.
 struct Located {
-  YAML::Node node;
+  const YamlNode* node;
   std::string path;
   Mark field_mark;  // the key of a mapping entry, or the list item itself
   Mark value_mark;  // the value (the key's mark when the value is empty)
@@ -42,7 +42,7 @@ class Locations {
   std::map<std::string, Mark> m_marks;
 };
 
-Mark mark_of(const YAML::Node& node);
+Mark mark_of(const YamlNode& node);
 std::string child_path(const std::string& parent, std::string_view key);
 std::string item_path(const std::string& parent, std::size_t index);
 

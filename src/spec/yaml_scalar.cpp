@@ -1,8 +1,8 @@
 #include "spec/yaml_scalar.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <array>
+
+#include "spec/yaml_tree.h"
 
 namespace mosq::spec {
 namespace {
@@ -206,13 +206,13 @@ ScalarType resolve_plain_scalar(std::string_view text) {
   return ScalarType::string;
 }
 
-ScalarType scalar_type(const YAML::Node& node) {
-  if (node.IsNull()) {
+ScalarType scalar_type(const YamlNode& node) {
+  if (node.is_null()) {
     return ScalarType::null;
   }
-  const std::string& tag = node.Tag();
+  const std::string& tag = node.tag;
   if (tag == "?") {
-    return resolve_plain_scalar(node.Scalar());
+    return resolve_plain_scalar(node.scalar);
   }
   if (tag == "!" || tag.empty()) {
     return ScalarType::string;

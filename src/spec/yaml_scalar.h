@@ -8,18 +8,16 @@
 #include <string>
 #include <string_view>
 
-namespace YAML {
-class Node;
-}
-
 namespace mosq::spec {
+
+struct YamlNode;
 
 enum class ScalarType { null, boolean, integer, floating, string, timestamp, unsupported_tag };
 
 // The type of a scalar (or null) node, from its tag: quoted and block
 // scalars are strings, explicit standard tags (!!str, !!int, ...) are
 // honoured, plain scalars are resolved with the YAML 1.1 rules.
-ScalarType scalar_type(const YAML::Node& node);
+ScalarType scalar_type(const YamlNode& node);
 
 // The YAML 1.1 type of plain (unquoted) text.
 ScalarType resolve_plain_scalar(std::string_view text);

@@ -386,6 +386,16 @@ TEST_CASE("an item that is not a mapping is reported once, not again by the cros
         "broker.yaml:7:5: listeners[1]: expected a mapping, got a list");
 }
 
+// With yaml-cpp's Node, sorting the sources by position assigned one Node to
+// another, which wrote through to the tree: password_file then held
+// password_env's value and got a second, false problem ("must be an
+// absolute path ..., got X").
+TEST_CASE("two password sources in any order: one problem, each value as written", "[spec]") {
+  CHECK(load_error(k_broker + "users:\n  - name: a\n    password_file: /run/x\n    password_env: X\n") ==
+        "broker.yaml:8:5: users[0].password_env: give exactly one password source; this user already has "
+        "password_file");
+}
+
 TEST_CASE("odd input is a located SpecError, never another exception", "[spec]") {
   const std::vector<std::string> inputs{
       std::string(20000, '['),

@@ -1,10 +1,10 @@
 #include "spec/yaml_scalar.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <catch2/catch.hpp>
 #include <random>
 #include <regex>
+
+#include "spec/yaml_tree.h"
 
 namespace mosq::spec {
 
@@ -30,17 +30,28 @@ TEST_CASE("plain scalars resolve as YAML 1.1 loaders resolve them", "[spec]") {
 }
 
 TEST_CASE("quoting and explicit tags decide a scalar's type", "[spec]") {
-  const YAML::Node node = YAML::Load(
+  YamlDocuments yaml;
+  Diagnostics diagnostics("t.yaml");
+  REQUIRE(yaml.parse(
       "plain: 8883\nquoted: \"8883\"\nsingle: 'no'\nblock: |\n  text\ntagged: !!str 5\nint: !!int 7\n"
-      "custom: !thing x\nempty:\n");
-  CHECK(scalar_type(node["plain"]) == ScalarType::integer);
-  CHECK(scalar_type(node["quoted"]) == ScalarType::string);
-  CHECK(scalar_type(node["single"]) == ScalarType::string);
-  CHECK(scalar_type(node["block"]) == ScalarType::string);
-  CHECK(scalar_type(node["tagged"]) == ScalarType::string);
-  CHECK(scalar_type(node["int"]) == ScalarType::integer);
-  CHECK(scalar_type(node["custom"]) == ScalarType::unsupported_tag);
-  CHECK(scalar_type(node["empty"]) == ScalarType::null);
+      "custom: !thing x\nempty:\n",
+      diagnostics));
+  REQUIRE(yaml.roots().size() == 1);
+  const auto type_of = [&](const std::string& key) {
+    for (const auto& [name, value] : yaml.roots().front()->entries) {
+      if (name->scalar == key) return scalar_type(*value);
+    }
+    FAIL("no " << key);
+    return ScalarType::unsupported_tag;
+  };
+  CHECK(type_of("plain") == ScalarType::integer);
+  CHECK(type_of("quoted") == ScalarType::string);
+  CHECK(type_of("single") == ScalarType::string);
+  CHECK(type_of("block") == ScalarType::string);
+  CHECK(type_of("tagged") == ScalarType::string);
+  CHECK(type_of("int") == ScalarType::integer);
+  CHECK(type_of("custom") == ScalarType::unsupported_tag);
+  CHECK(type_of("empty") == ScalarType::null);
 }
 
 // The resolver once used these regexes (PyYAML's, anchored); the hand-written
