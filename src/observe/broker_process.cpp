@@ -104,13 +104,13 @@ BrokerProcess find_broker(const HostPath& pid_file, const FileSystem& fs, const 
 }
 
 ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& fs, const Host& host,
-                                      const Root& root) {
+                                      const ToolState& recorded, const Root& root) {
   ObservedBroker broker;
   if (spec.broker.reload.pid_file) {
     broker.pid_file_configured = true;
     broker.process = find_broker(root.host_path(*spec.broker.reload.pid_file), fs, host);
   }
-  auto pending = read_tool_state(fs, root).pending_restart;
+  const auto& pending = recorded.pending_restart;
   if (!pending) return broker;
   // Done once the broker has stopped (it reads the new config when it
   // starts) or has started since the restart was asked for.

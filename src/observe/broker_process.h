@@ -10,6 +10,7 @@
 #include <string>
 
 #include "observe/observed.h"
+#include "observe/tool_state.h"
 #include "spec/spec.h"
 #include "util/file_system.h"
 #include "util/host.h"
@@ -17,8 +18,9 @@
 
 namespace mosq::observe {
 
+// recorded: the state file's pending restart, if any (tool_state.h).
 ObservedBroker observe_broker_process(const spec::Spec& spec, const FileSystem& fs, const Host& host,
-                                      const Root& root);
+                                      const ToolState& recorded, const Root& root);
 
 // What a pid file (at host_path, as this machine sees it) says: the broker
 // is running only when the file holds one decimal process id (> 1, within

@@ -9,7 +9,7 @@ std::string CaKey::source(const Root& root) const {
 }
 
 std::optional<CaKey> resolve_ca_key(const spec::Spec& spec, const FileSystem& fs, const Root& root,
-                                    const EnvLookup& env, const Secret* passphrase) {
+                                    const EnvLookup& env, const Secret* passphrase, const ToolState& recorded) {
   if (!spec.tls) return std::nullopt;
   const spec::CertificateSpec& ca = spec.tls->ca;
   CaKey key;
@@ -28,8 +28,7 @@ std::optional<CaKey> resolve_ca_key(const spec::Spec& spec, const FileSystem& fs
   if (ca.key_path.empty()) return std::nullopt;
   key.name = ca.key_path;
   key.field = "tls.ca.key";
-  const ToolState state = ca.managed ? read_tool_state(fs, root) : ToolState{};
-  key.loaded = observe_key(fs, root, ca.key_path, passphrase, ca_key_record(spec, state));
+  key.loaded = observe_key(fs, root, ca.key_path, passphrase, ca_key_record(spec, recorded));
   key.present = key.loaded.observed.file.exists();
   return key;
 }

@@ -49,7 +49,7 @@ struct CaKey {
 // Error only for a key file that cannot be read at all. A managed CA's key
 // file that the state file's record vouches for is not opened (key_file.h).
 std::optional<CaKey> resolve_ca_key(const spec::Spec& spec, const FileSystem& fs, const Root& root,
-                                    const EnvLookup& env, const Secret* passphrase);
+                                    const EnvLookup& env, const Secret* passphrase, const ToolState& recorded);
 
 // The located error for a passphrase that does not decrypt the CA key file
 // (its host path): nothing was changed.

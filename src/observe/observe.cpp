@@ -208,7 +208,7 @@ Observed observe(const spec::Spec& spec, const ResolvedSecrets& secrets, const F
   }
   if (spec.tls) observed.pki = observe_pki(spec, secrets, fs, root);
   check_reachability(spec, fs, root, observed);
-  observed.broker = observe_broker_process(spec, fs, host, root);
+  observed.broker = observe_broker_process(spec, fs, host, secrets.recorded, root);
   observed.stale_temp_files = find_stale_temp_files(spec, fs, root);
   return observed;
 }

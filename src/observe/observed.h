@@ -35,7 +35,10 @@ struct Ownership {
   std::optional<std::string> group_name;
   std::optional<uid_t> uid;  // resolved, when the user exists
   std::optional<gid_t> gid;
-  std::vector<gid_t> broker_groups;  // the broker user's groups, for reachability
+  std::optional<gid_t> broker_primary_gid;  // the broker user's own group
+  // The broker user's groups (getgrouplist), for reachability: looked up
+  // only when a check turns on a group other than its own (ownership.cpp).
+  mutable std::optional<std::vector<gid_t>> broker_groups;
   bool can_chown = false;            // running as root
   std::vector<std::string> warnings;
 };

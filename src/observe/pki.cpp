@@ -83,7 +83,7 @@ bool signed_by(LoadedCertificate& leaf, LoadedCertificate& ca) {
 [[noreturn]] void refuse_unvouched_ca_key(const spec::Spec& spec, const ResolvedSecrets& secrets,
                                           const FileSystem& fs, const Root& root, const ObservedKey& key) {
   const std::string path = root.host_path(key.file.path).str();
-  const std::optional<KeyRecord> record = read_tool_state(fs, root).verified_ca_key;
+  const std::optional<KeyRecord>& record = secrets.recorded.verified_ca_key;
   const std::string why =
       !record || record->path != key.file.path || !crypto::parse_key_type(record->key_type)
           ? "no apply that had it has recorded " + path + " in " + root.state_file().str() +
@@ -145,7 +145,7 @@ ObservedPki observe_pki(const spec::Spec& spec, const ResolvedSecrets& secrets,
   const CaKey& ca_key = *secrets.ca_key;
   const ObservedKey managed_key =
       tls.ca.managed ? check_ca_key_opens(spec, secrets, fs, root, ca_key) : ObservedKey{};
-  const ToolState state = read_tool_state(fs, root);
+  const ToolState& state = secrets.recorded;
   LoadedCertificate ca_cert = observe_certificate(fs, root, tls.ca.cert_path, ca_key.loaded, state);
   ca_cert.observed.signed_by_ca = signed_by(ca_cert, ca_cert);
   if (!tls.ca.managed) check_given_ca(spec, root, ca_cert.observed, ca_key);

@@ -128,8 +128,9 @@ ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, co
     }
   }
   if (!problems.empty()) throw spec::SpecError(std::move(problems));
-  secrets.ca_key = resolve_ca_key(spec, fs, root, env,
-                                  secrets.ca_passphrase ? &*secrets.ca_passphrase : nullptr);
+  secrets.recorded = read_tool_state(fs, root);
+  secrets.ca_key = resolve_ca_key(spec, fs, root, env, secrets.ca_passphrase ? &*secrets.ca_passphrase : nullptr,
+                                  secrets.recorded);
   return secrets;
 }
 

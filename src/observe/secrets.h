@@ -8,6 +8,7 @@
 
 #include "observe/ca_key.h"
 #include "observe/env_lookup.h"
+#include "observe/tool_state.h"
 #include "spec/spec.h"
 #include "util/file_system.h"
 #include "util/root.h"
@@ -23,6 +24,9 @@ struct ResolvedSecrets {
   // no key is opened (see observe/pki.cpp).
   std::optional<std::string> ca_passphrase_missing;
   std::optional<CaKey> ca_key;              // when the spec has tls: (see ca_key.h)
+  // What earlier applies recorded (observe/tool_state.h), read once here,
+  // before the CA key it vouches for, and used by observe. Not a secret.
+  ToolState recorded;
 };
 
 // Throws SpecError with every missing or unreadable source, each naming the
