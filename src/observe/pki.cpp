@@ -81,7 +81,7 @@ bool signed_by(LoadedCertificate& leaf, LoadedCertificate& ca) {
 // the file changed since): the key cannot be checked. Throws, naming the
 // variable.
 [[noreturn]] void refuse_unvouched_ca_key(const spec::Spec& spec, const ResolvedSecrets& secrets,
-                                          const FileSystem& fs, const Root& root, const ObservedKey& key) {
+                                          const Root& root, const ObservedKey& key) {
   const std::string path = root.host_path(key.file.path).str();
   const std::optional<KeyRecord>& record = secrets.recorded.verified_ca_key;
   const std::string why =
@@ -98,8 +98,8 @@ bool signed_by(LoadedCertificate& leaf, LoadedCertificate& ca) {
 // A managed CA's key file: a corrupt one is replaced (flagged as breaking
 // trust), unless it may be an encrypted key we failed to open. Returns the
 // key as the plan sees it.
-ObservedKey check_ca_key_opens(const spec::Spec& spec, const ResolvedSecrets& secrets,
-                               const FileSystem& fs, const Root& root, const CaKey& ca_key) {
+ObservedKey check_ca_key_opens(const spec::Spec& spec, const ResolvedSecrets& secrets, const Root& root,
+                               const CaKey& ca_key) {
   const ObservedKey& key = ca_key.loaded.observed;
   if (!key.file.exists()) return key;
   const std::string path = root.host_path(key.file.path).str();
@@ -113,7 +113,7 @@ ObservedKey check_ca_key_opens(const spec::Spec& spec, const ResolvedSecrets& se
       }
       return key;
     case crypto::KeyLoadStatus::needs_passphrase:
-      if (var && secrets.ca_passphrase_missing) refuse_unvouched_ca_key(spec, secrets, fs, root, key);
+      if (var && secrets.ca_passphrase_missing) refuse_unvouched_ca_key(spec, secrets, root, key);
       spec::throw_located(
           spec, spec.tls->ca.mark, "tls.ca.passphrase_env",
           path +
@@ -144,7 +144,7 @@ ObservedPki observe_pki(const spec::Spec& spec, const ResolvedSecrets& secrets,
   // Loaded once, with the secrets: from its file or the environment.
   const CaKey& ca_key = *secrets.ca_key;
   const ObservedKey managed_key =
-      tls.ca.managed ? check_ca_key_opens(spec, secrets, fs, root, ca_key) : ObservedKey{};
+      tls.ca.managed ? check_ca_key_opens(spec, secrets, root, ca_key) : ObservedKey{};
   const ToolState& state = secrets.recorded;
   LoadedCertificate ca_cert = observe_certificate(fs, root, tls.ca.cert_path, ca_key.loaded, state);
   ca_cert.observed.signed_by_ca = signed_by(ca_cert, ca_cert);
