@@ -108,6 +108,22 @@ void print_error_lines(std::ostream& err, const std::string& text) {
   }
 }
 
+// A spec error's located diagnostics (file, line, column, field, message),
+// or none, for --json.
+nlohmann::json diagnostics_json(const Error& error) {
+  nlohmann::json diagnostics = nlohmann::json::array();
+  if (const auto* spec_error = dynamic_cast<const spec::SpecError*>(&error)) {
+    for (const auto& d : spec_error->diagnostics()) {
+      diagnostics.push_back({{"file", d.file},
+                             {"line", d.mark.line},
+                             {"column", d.mark.column},
+                             {"field", d.field},
+                             {"message", d.message}});
+    }
+  }
+  return diagnostics;
+}
+
 // What apply did (also on a no-op apply: JSON always has "applied"), and
 // the error it stopped at, with what was written before it.
 void print_report(const Output& output, const apply::ApplyReport& report, bool had_changes,
@@ -204,7 +220,7 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
       if (!options.json) throw;
       // The plan that was refused, marked failed.
       json["failed"] = true;
-      json["error"] = {{"message", refused.what()}, {"diagnostics", nlohmann::json::array()}};
+      json["error"] = {{"message", refused.what()}, {"diagnostics", diagnostics_json(refused)}};
       output.out << json.dump(2) << "\n";
       return ExitCode::error;
     }
@@ -221,21 +237,11 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
 
 void report_error(const Output& output, const Error& error) {
   if (output.options.json) {
-    nlohmann::json diagnostics = nlohmann::json::array();
-    if (const auto* spec_error = dynamic_cast<const spec::SpecError*>(&error)) {
-      for (const auto& d : spec_error->diagnostics()) {
-        diagnostics.push_back({{"file", d.file},
-                               {"line", d.mark.line},
-                               {"column", d.mark.column},
-                               {"field", d.field},
-                               {"message", d.message}});
-      }
-    }
     output.out << nlohmann::json{{"format_version", render::k_json_format_version},
                                  {"changed", false},
                                  {"failed", true},
                                  {"error", {{"message", error.what()},
-                                            {"diagnostics", diagnostics}}}}
+                                            {"diagnostics", diagnostics_json(error)}}}}
                       .dump(2)
                << "\n";
     return;

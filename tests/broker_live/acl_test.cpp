@@ -85,7 +85,7 @@ using Topics = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE("live ACL: a user publishes and receives where granted and nowhere else; deny beats a broader grant",
+TEST_CASE("live ACL: a user publishes and receives where granted and nowhere else, and deny beats a broader grant",
           "[broker][acl]") {
   Site site;
   const int port = free_port();

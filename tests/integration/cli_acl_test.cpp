@@ -134,7 +134,7 @@ TEST_CASE("acl: a hand-written file granting the same rules is rewritten for for
   CHECK(t.plan().exit_code == 0);
 }
 
-TEST_CASE("acl: unlisted_users: keep keeps an unlisted user's rules; remove takes them away") {
+TEST_CASE("acl: unlisted_users: keep keeps an unlisted user's rules and remove takes them away") {
   AclTree t;
   t.apply_ok();
   std::ofstream(t.host(k_acl), std::ios::app) << "\nuser handmade\ntopic read hand/#\n";

@@ -77,7 +77,7 @@ TEST_CASE("safety: a spec value with a line break is refused by --validate and w
   CHECK(regular_files(t.snapshot()).empty());
 }
 
-TEST_CASE("safety: an apply that would issue already-expired certificates is refused; --plan may look") {
+TEST_CASE("safety: an apply that would issue already-expired certificates is refused, --plan may look") {
   Tree t;
   t.write_spec(
       "version: 1\n"
@@ -99,7 +99,7 @@ TEST_CASE("safety: an apply that would issue already-expired certificates is ref
   CHECK(regular_files(t.snapshot()).empty());
 }
 
-TEST_CASE("unattended: --quiet prints nothing in sync, a line per change otherwise; --detailed-exitcode") {
+TEST_CASE("unattended: --quiet prints nothing in sync, a line per change otherwise, and --detailed-exitcode") {
   Tree t;
   t.env["ALICE_PW"] = "alice-Pw-1111";
   t.write_spec(k_plain_spec);

@@ -176,7 +176,7 @@ TEST_CASE("fleet CA: --json shows the given CA as an unmanaged no-op with its ex
   CHECK(password_diff);
 }
 
-TEST_CASE("fleet CA: without the key, --plan shows exactly what must be issued; apply names the variable and "
+TEST_CASE("fleet CA: without the key, --plan shows exactly what must be issued, and apply names the variable and "
           "writes nothing") {
   FleetCa ca;
   FleetTree t(ca);

@@ -328,7 +328,7 @@ TEST_CASE("pki: an unencrypted CA key is re-encrypted in place when passphrase_e
   CHECK(t.plan().exit_code == 0);
 }
 
-TEST_CASE("pki: a wrong passphrase is exit 1 naming the variable; a missing one when a signature is due, "
+TEST_CASE("pki: a wrong passphrase is exit 1 naming the variable, a missing one when a signature is due, "
           "nothing written") {
   SpecYaml spec = pki_spec();
   spec.ca_passphrase_env = "CA_PASSPHRASE";
@@ -923,8 +923,8 @@ TEST_CASE("pki: a no-op run opens no key file the state file vouches for, and a 
   }
 }
 
-TEST_CASE("pki: a no-op run parses no certificate the state file vouches for; a writing apply records them "
-          "anew") {
+TEST_CASE("pki: a no-op run parses no certificate the state file vouches for, and a writing apply records "
+          "them anew") {
   PkiTree t;
   t.apply_ok();
   const std::string state_file = t.host("/var/lib/mosq-reconcile/state.json");

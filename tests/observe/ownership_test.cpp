@@ -28,7 +28,7 @@ FileInfo directory(mode_t mode, uid_t uid, gid_t gid) {
 
 }  // namespace
 
-TEST_CASE("ownership: the bits decide; the group list is looked up only when it matters", "[observe][ownership]") {
+TEST_CASE("ownership: the bits decide, and the group list is looked up only when it matters", "[observe][ownership]") {
   Ownership o = broker_user();
   // The owner's bits, whatever the group.
   CHECK(broker_can_enter(o, directory(0700, 4001, 0)));

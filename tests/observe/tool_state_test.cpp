@@ -115,7 +115,7 @@ TEST_CASE("tool state: every part written and read back", "[observe][state]") {
   CHECK(render_tool_state(again) == render_tool_state(state));
 }
 
-TEST_CASE("tool state: garbage is an empty state; a partial CA key record vouches for nothing",
+TEST_CASE("tool state: garbage is an empty state, and a partial CA key record vouches for nothing",
           "[observe][state]") {
   for (const char* text : {"", "not json", "[]", "{\"verified_ca_key\": 3}", "{\"pending_restart\": []}"}) {
     CAPTURE(text);

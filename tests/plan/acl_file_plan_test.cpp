@@ -180,7 +180,7 @@ TEST_CASE("ACL plan: a line the broker refuses is repaired (it would drop every 
   CHECK_FALSE(acl_details(change).format_only);
 }
 
-TEST_CASE("ACL plan: users absent or unlisted lose their rules; unlisted_users: keep keeps them", "[plan][acl]") {
+TEST_CASE("ACL plan: users absent or unlisted lose their rules, and unlisted_users: keep keeps them", "[plan][acl]") {
   auto spec = acl_spec();
   const std::string text = rendered(spec) +
                            "\nuser olduser\ntopic read old/#\n"      // state: absent in the spec
