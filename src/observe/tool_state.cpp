@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <type_traits>
+
 #include "observe/read_limits.h"
 #include "util/error.h"
 
@@ -59,10 +61,18 @@ json render_name(const crypto::DistinguishedName& name) {
   return out;
 }
 
-std::optional<crypto::DistinguishedName> parse_name(const json& v) {
-  if (!v.is_array()) return std::nullopt;
+// The member `key` of an object, or null when absent (never operator[] on
+// a const json: a missing key there is undefined behaviour).
+const json* member(const json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  return it != object.end() ? &*it : nullptr;
+}
+
+std::optional<crypto::DistinguishedName> parse_name(const json* v) {
+  if (v == nullptr || !v->is_array()) return std::nullopt;
   crypto::DistinguishedName name;
-  for (const json& a : v) {
+  for (const json& a : *v) {
     if (!a.is_array() || a.size() != 2 || !a[0].is_string() || !a[1].is_string()) return std::nullopt;
     name.push_back({a[0].get<std::string>(), a[1].get<std::string>()});
   }
@@ -98,53 +108,54 @@ json render_certificate_record(const CertificateRecord& r) {
 // Every field present with its type, or no record: a record stands for
 // what parsing the file would give, so a partial one vouches for nothing.
 std::optional<CertificateRecord> parse_certificate_record(const json& v) {
-  if (!v.is_object() || !v.contains("facts") || !v["facts"].is_object()) return std::nullopt;
-  const json& f = v["facts"];
-  auto is_string = [](const json& o, const char* k) { return o.contains(k) && o[k].is_string(); };
-  auto is_bool = [](const json& o, const char* k) { return o.contains(k) && o[k].is_boolean(); };
-  auto is_int = [](const json& o, const char* k) { return o.contains(k) && o[k].is_number_integer(); };
-  for (const char* k : {"path", "file_sha256", "issuer_sha256"}) {
-    if (!is_string(v, k) || v[k].get_ref<const std::string&>().empty()) return std::nullopt;
-  }
-  for (const char* k : {"serial", "public_key_sha256", "key_description", "sha256_fingerprint"}) {
-    if (!is_string(f, k)) return std::nullopt;
-  }
-  for (const char* k : {"is_ca", "key_cert_sign", "server_auth", "client_auth"}) {
-    if (!is_bool(f, k)) return std::nullopt;
-  }
-  if (!is_bool(v, "signed_by_issuer") || !is_bool(v, "extra_content") || !v.contains("certificates_in_file") ||
-      !v["certificates_in_file"].is_number_unsigned() || !is_int(f, "version") || !is_int(f, "not_before") ||
-      !is_int(f, "not_after") || !f.contains("subject_alt_names") || !f["subject_alt_names"].is_array()) {
+  const json* f = member(v, "facts");
+  if (f == nullptr || !f->is_object()) return std::nullopt;
+  auto text = [](const json& o, const char* k, std::string& out) {
+    const json* m = member(o, k);
+    if (m == nullptr || !m->is_string()) return false;
+    out = m->get<std::string>();
+    return true;
+  };
+  auto flag = [](const json& o, const char* k, bool& out) {
+    const json* m = member(o, k);
+    if (m == nullptr || !m->is_boolean()) return false;
+    out = m->get<bool>();
+    return true;
+  };
+  auto integer = [](const json& o, const char* k, auto& out) {
+    const json* m = member(o, k);
+    if (m == nullptr || !m->is_number_integer()) return false;
+    out = m->get<std::decay_t<decltype(out)>>();
+    return true;
+  };
+  CertificateRecord r;
+  crypto::CertificateFacts& facts = r.facts;
+  const json* count = member(v, "certificates_in_file");
+  const json* sans = member(*f, "subject_alt_names");
+  if (!text(v, "path", r.path) || !text(v, "file_sha256", r.file_sha256) ||
+      !text(v, "issuer_sha256", r.issuer_sha256) || r.path.empty() || r.file_sha256.empty() ||
+      r.issuer_sha256.empty() || !flag(v, "signed_by_issuer", r.signed_by_issuer) ||
+      !flag(v, "extra_content", r.extra_content) || count == nullptr || !count->is_number_unsigned() ||
+      !text(*f, "serial", facts.serial_hex) || !text(*f, "public_key_sha256", facts.public_key_fingerprint) ||
+      !text(*f, "key_description", facts.key_description) ||
+      !text(*f, "sha256_fingerprint", facts.sha256_fingerprint) || !flag(*f, "is_ca", facts.is_ca) ||
+      !flag(*f, "key_cert_sign", facts.has_key_cert_sign) || !flag(*f, "server_auth", facts.server_auth) ||
+      !flag(*f, "client_auth", facts.client_auth) || !integer(*f, "version", facts.version) ||
+      !integer(*f, "not_before", facts.not_before) || !integer(*f, "not_after", facts.not_after) ||
+      sans == nullptr || !sans->is_array()) {
     return std::nullopt;
   }
-  CertificateRecord r;
-  r.path = v["path"];
-  r.file_sha256 = v["file_sha256"];
-  r.issuer_sha256 = v["issuer_sha256"];
-  r.signed_by_issuer = v["signed_by_issuer"];
-  r.extra_content = v["extra_content"];
-  r.certificates_in_file = v["certificates_in_file"].get<std::size_t>();
-  if (is_int(v, "verified_at")) r.verified_at = v["verified_at"];
-  auto subject = parse_name(f["subject"]);
-  auto issuer = parse_name(f["issuer"]);
+  r.certificates_in_file = count->get<std::size_t>();
+  integer(v, "verified_at", r.verified_at);  // for people: may be absent
+  auto subject = parse_name(member(*f, "subject"));
+  auto issuer = parse_name(member(*f, "issuer"));
   if (!subject || !issuer) return std::nullopt;
-  for (const json& san : f["subject_alt_names"]) {
+  facts.subject = std::move(*subject);
+  facts.issuer = std::move(*issuer);
+  for (const json& san : *sans) {
     if (!san.is_string()) return std::nullopt;
-    r.facts.subject_alt_names.push_back(san.get<std::string>());
+    facts.subject_alt_names.push_back(san.get<std::string>());
   }
-  r.facts.version = f["version"];
-  r.facts.serial_hex = f["serial"];
-  r.facts.subject = std::move(*subject);
-  r.facts.issuer = std::move(*issuer);
-  r.facts.not_before = f["not_before"];
-  r.facts.not_after = f["not_after"];
-  r.facts.is_ca = f["is_ca"];
-  r.facts.has_key_cert_sign = f["key_cert_sign"];
-  r.facts.server_auth = f["server_auth"];
-  r.facts.client_auth = f["client_auth"];
-  r.facts.public_key_fingerprint = f["public_key_sha256"];
-  r.facts.key_description = f["key_description"];
-  r.facts.sha256_fingerprint = f["sha256_fingerprint"];
   return r;
 }
 

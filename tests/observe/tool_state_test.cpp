@@ -84,7 +84,15 @@ TEST_CASE("tool state: a certificate record is written and read back whole, or n
     broken["verified_certificates"][0]["facts"][key] = nlohmann::json::object();
     CAPTURE(key);
     CHECK(parse_tool_state(broken.dump()).verified_certificates.empty());
+    // Found by fuzzing (state_file): a missing facts member was read with
+    // const operator[], undefined behaviour (a use-after-free under ASan).
+    nlohmann::json missing = whole;
+    missing["verified_certificates"][0]["facts"].erase(key);
+    CHECK(parse_tool_state(missing.dump()).verified_certificates.empty());
   }
+  nlohmann::json not_an_object = whole;
+  not_an_object["verified_certificates"][0]["facts"] = nlohmann::json::array();
+  CHECK(parse_tool_state(not_an_object.dump()).verified_certificates.empty());
 }
 
 TEST_CASE("tool state: every part written and read back", "[observe][state]") {
