@@ -955,7 +955,8 @@ TEST_CASE("pki: a no-op run parses no certificate the state file vouches for, an
   require_verifies(t.ca(), t.srv());
   const auto renewed = mosq::crypto::Certificate::parse_pem(read_file(t.srv()), nullptr);
   REQUIRE(renewed);
-  for (const json& record : json::parse(read_file(state_file))["verified_certificates"]) {
+  const json recorded = json::parse(read_file(state_file));  // not a temporary: the loop reads into it
+  for (const json& record : recorded["verified_certificates"]) {
     if (record["path"] == k_srv_crt) CHECK(record["facts"]["not_after"] == renewed->facts().not_after);
   }
   CHECK(t.plan().exit_code == 0);
