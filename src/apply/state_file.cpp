@@ -3,6 +3,7 @@
 #include "crypto/key_type.h"
 #include "observe/key_file.h"
 #include "observe/observe.h"
+#include "observe/pki.h"
 #include "observe/read_limits.h"
 #include "util/error.h"
 
@@ -28,6 +29,12 @@ void update_tool_state(FileSystem& fs, const Root& root,
 
 namespace {
 
+// The record of a key this run opened (key->key set, type known).
+observe::KeyRecord record_of(const std::string& path, const observe::LoadedKey& key, std::int64_t now) {
+  return observe::KeyRecord{path, key.observed.file.digest, key.key->public_key_fingerprint(),
+                            std::string(crypto::key_type_name(*key.observed.type)), now};
+}
+
 // The encrypted CA key's record, as the file now is on disk: the old record
 // when the file is unchanged and this run did not decrypt it; else the key
 // this run opened with the passphrase (or opens now, when this run wrote
@@ -46,8 +53,7 @@ std::optional<observe::KeyRecord> ca_key_record(const observe::ResolvedSecrets& 
     key = &reopened;
   }
   if (!key->key || !key->observed.encrypted || !key->observed.type) return std::nullopt;
-  return observe::KeyRecord{path, key->observed.file.digest, key->key->public_key_fingerprint(),
-                            std::string(crypto::key_type_name(*key->observed.type)), now};
+  return record_of(path, *key, now);
 }
 
 // A plain key file's record: the key as it opens now (the old record when
@@ -59,8 +65,7 @@ std::optional<observe::KeyRecord> plain_key_record(const FileSystem& fs, const R
   const observe::LoadedKey key = observe::observe_key(fs, root, path, nullptr, trust_old ? old : nullptr);
   if (key.vouched()) return *old;
   if (!key.key || key.observed.encrypted || !key.observed.type) return std::nullopt;
-  observe::KeyRecord record{path, key.observed.file.digest, key.key->public_key_fingerprint(),
-                            std::string(crypto::key_type_name(*key.observed.type)), now};
+  observe::KeyRecord record = record_of(path, key, now);
   if (old && old->file_sha256 == record.file_sha256 && old->public_key_sha256 == record.public_key_sha256 &&
       old->key_type == record.key_type) {
     record.verified_at = old->verified_at;
@@ -103,9 +108,10 @@ std::optional<observe::CertificateRecord> certificate_record(const FileSystem& f
   record.file_sha256 = file.digest;
   record.issuer_sha256 = issuer.file.digest;
   record.signed_by_issuer = signer != nullptr && cert->signed_by(*signer);
-  record.extra_content = content != cert->to_pem();
-  record.certificates_in_file = record.extra_content ? crypto::count_pem_certificates(content) : 1;
-  record.facts = cert->facts();
+  observe::CertificateContent read = observe::certificate_content(*cert, content);
+  record.facts = std::move(read.facts);
+  record.extra_content = read.extra_content;
+  record.certificates_in_file = read.certificates_in_file;
   record.verified_at = old && old->file_sha256 == record.file_sha256 ? old->verified_at : now;
   return record;
 }

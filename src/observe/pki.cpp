@@ -54,12 +54,10 @@ LoadedCertificate observe_certificate(const FileSystem& fs, const Root& root, co
     loaded.cert = crypto::Certificate::parse_pem(loaded.content, &loaded.observed.parse_error);
     if (!loaded.cert) return loaded;
     loaded.observed.parsed = true;
-    loaded.observed.extra_content = loaded.content != loaded.cert->to_pem();
-    // Exactly the certificate's own PEM holds one; only other text can hold
-    // more (parsing each again costs a public-key decoder apiece).
-    loaded.observed.certificates_in_file =
-        loaded.observed.extra_content ? crypto::count_pem_certificates(loaded.content) : 1;
-    loaded.observed.facts = loaded.cert->facts();
+    CertificateContent read = certificate_content(*loaded.cert, loaded.content);
+    loaded.observed.facts = std::move(read.facts);
+    loaded.observed.extra_content = read.extra_content;
+    loaded.observed.certificates_in_file = read.certificates_in_file;
   }
   loaded.observed.matches_key = holds_key(loaded, key);
   return loaded;
@@ -134,6 +132,16 @@ ObservedKey check_ca_key_opens(const spec::Spec& spec, const ResolvedSecrets& se
 }
 
 }  // namespace
+
+CertificateContent certificate_content(const crypto::Certificate& cert, const std::string& pem) {
+  CertificateContent content;
+  content.facts = cert.facts();
+  content.extra_content = pem != cert.to_pem();
+  // Exactly the certificate's own PEM holds one; only other text can hold
+  // more (parsing each again costs a public-key decoder apiece).
+  content.certificates_in_file = content.extra_content ? crypto::count_pem_certificates(pem) : 1;
+  return content;
+}
 
 ObservedPki observe_pki(const spec::Spec& spec, const ResolvedSecrets& secrets,
                         const FileSystem& fs, const Root& root) {
