@@ -3,7 +3,8 @@
 # UndefinedBehaviorSanitizer in build-fuzz/, and runs one for SECONDS over
 # its seed corpus (fuzz/make_seeds.sh) and what earlier runs found
 # (build-fuzz/corpus/TARGET/, kept between runs).
-#   ci/fuzz.sh TARGET SECONDS   TARGET: spec_loader, password_file, acl_file, pem, state_file
+#   ci/fuzz.sh TARGET SECONDS   TARGET: spec_loader, password_file, acl_file, pem, state_file,
+#                               yaml_block_reader
 #   ci/fuzz.sh all SECONDS      every target in turn
 # Exits non-zero when a run finds a crash, a leak, undefined behaviour, a
 # broken property (fuzz/fuzz_check.h) or an input slower than 10 s; the
@@ -11,7 +12,7 @@
 # Extra libFuzzer flags can be given in MOSQ_FUZZ_FLAGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(spec_loader password_file acl_file pem state_file)
+targets=(spec_loader password_file acl_file pem state_file yaml_block_reader)
 usage() { echo "usage: ci/fuzz.sh {${targets[*]// /|}|all} SECONDS" >&2; exit 1; }
 [ $# -eq 2 ] || usage
 target=$1 seconds=$2

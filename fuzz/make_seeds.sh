@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes each fuzz target's seed corpus under OUT/<target>/:
 #   spec_loader    the specs the tests load (tests/data) and the example
+#   yaml_block_reader  the same specs
 #   password_file  fuzz/seeds/password_file (lines the tests use)
 #   acl_file       fuzz/seeds/acl_file (rendered, hand-written, refused lines)
 #   state_file     fuzz/seeds/state_file (what render_tool_state writes)
@@ -13,12 +14,13 @@ out=${1:?usage: fuzz/make_seeds.sh OUT}
 src=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out"
 
-rm -rf "$out/spec_loader" "$out/password_file" "$out/acl_file" "$out/state_file"
+rm -rf "$out/spec_loader" "$out/yaml_block_reader" "$out/password_file" "$out/acl_file" "$out/state_file"
 mkdir -p "$out/spec_loader"
 for f in "$src"/tests/data/good_specs/*.yaml "$src"/tests/data/bad_specs/*.yaml; do
   cp "$f" "$out/spec_loader/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
 cp "$src/examples/broker.yaml" "$out/spec_loader/example-broker.yaml"
+cp -r "$out/spec_loader" "$out/yaml_block_reader"
 cp -r "$src/fuzz/seeds/password_file" "$src/fuzz/seeds/acl_file" "$src/fuzz/seeds/state_file" "$out/"
 
 # PEM seeds take a few seconds (RSA key generation): made once per OUT.

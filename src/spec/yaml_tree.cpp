@@ -9,6 +9,8 @@
 #include <optional>
 #include <sstream>
 
+#include "spec/yaml_block_reader.h"
+
 namespace mosq::spec {
 namespace {
 
@@ -176,10 +178,13 @@ Mark located(const YAML::Mark& mark) {
 bool YamlDocuments::parse(const std::string& yaml_text, Diagnostics& diagnostics, const YamlLimits& limits) {
   m_nodes.clear();
   m_roots.clear();
-  std::istringstream input(yaml_text);
   try {
-    YAML::Parser parser(input);
     TreeBuilder builder(m_nodes, m_roots, limits);
+    // The usual shape of a spec is read without yaml-cpp's scanner, into
+    // the same events; any other text, yaml-cpp reads.
+    if (read_block_yaml(yaml_text, builder)) return true;
+    std::istringstream input(yaml_text);
+    YAML::Parser parser(input);
     while (parser.HandleNextDocument(builder)) {
     }
     return true;
