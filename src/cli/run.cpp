@@ -22,6 +22,7 @@
 #include "spec/loader.h"
 #include "util/error.h"
 #include "util/host.h"
+#include "util/in_root.h"
 #include "util/iso_time.h"
 
 namespace mosq::cli {
@@ -170,6 +171,7 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
   }
   const std::int64_t now = clock_now(options, host);
   const Root root = make_root(options, fs);
+  const KeptRoot kept_root(root.dir());  // opened once for every path of the run
   // Apply holds a whole-host lock (flock on the root directory) from
   // reading the secrets (the CA key file among them) to the last write, so
   // cron and Ansible never interleave.

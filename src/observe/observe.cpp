@@ -147,10 +147,12 @@ std::vector<HostPath> written_files(const spec::Spec& spec, const Root& root) {
 std::vector<StaleTempFile> find_stale_temp_files(const spec::Spec& spec, const FileSystem& fs,
                                                  const Root& root) {
   std::vector<StaleTempFile> found;
-  for (const HostPath& file : written_files(spec, root)) {
-    for (std::string& name : fs.stale_temp_files(file)) {
-      std::string shown = parent_path(file.inside()) + "/" + name;
-      found.push_back({file, std::move(name), std::move(shown)});
+  const std::vector<HostPath> files = written_files(spec, root);
+  std::vector<std::vector<std::string>> names = fs.stale_temp_files(files);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    for (std::string& name : names[i]) {
+      std::string shown = parent_path(files[i].inside()) + "/" + name;
+      found.push_back({files[i], std::move(name), std::move(shown)});
     }
   }
   return found;

@@ -43,11 +43,14 @@ class Reader {
   explicit Reader(std::string_view text) : m_text(text) {}
 
   void read() {
+    // Without a newline at the end, yaml-cpp's mark for the end of the
+    // stream depends on what the last line holds: left to it.
+    if (m_text.empty() || m_text.back() != '\n') throw NotInSubset{};
     split_lines();
-    if (m_lines.empty()) throw NotInSubset{};  // an empty document: yaml-cpp's to describe
+    if (m_lines.empty()) throw NotInSubset{};  // no token (comments only): yaml-cpp's to describe
     m_column = m_lines[0].begin + static_cast<std::size_t>(m_lines[0].indent);
     m_document_mark = mark_at(m_column);
-    if (rest() == "---") {
+    if (m_lines[0].indent == 0 && rest() == "---") {
       next_line();
       if (at_end()) throw NotInSubset{};
     }
@@ -106,10 +109,9 @@ class Reader {
       begin = end + 1;
       ++number;
     }
-    // yaml-cpp marks the end of the stream on the line after the last
-    // newline, column 0, whether or not the text ends with one.
+    // yaml-cpp marks the end of the stream after the last newline.
     m_end_mark.pos = static_cast<int>(m_text.size());
-    m_end_mark.line = m_text.back() == '\n' ? number : number - 1;
+    m_end_mark.line = number;
     m_end_mark.column = 0;
   }
 
@@ -313,6 +315,11 @@ class Reader {
         break;                                        // " #": a comment
       }
       if (flow && (c == ',' || c == ']' || c == '}')) break;
+      // In [ ] and { }, yaml-cpp takes some characters as tokens even inside
+      // a plain scalar ("brok?er": "unknown token"): only these are read here.
+      if (flow && !is_key_char(c) && c != ' ' && c != '.' && c != '/' && c != '@' && c != '+' && c != '=') {
+        throw NotInSubset{};
+      }
       if (c == '[' || c == ']' || c == '{' || c == '}' || c == ',') throw NotInSubset{};
       if (c == ':' && (flow || end + 1 == r.size() || r[end + 1] == ' ')) throw NotInSubset{};
       ++end;

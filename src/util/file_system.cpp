@@ -343,27 +343,44 @@ class RealFileSystem : public FileSystem {
     return names;
   }
 
-  std::vector<std::string> stale_temp_files(const HostPath& path) const override {
-    std::vector<std::string> names;
-    Located at = locate(path, LastLink::not_followed);
-    if (at.error != 0) return names;
-    UniqueFd listing = open_directory(at);
-    if (!listing) return names;
-    DIR* dir = ::fdopendir(listing.get());
-    if (dir == nullptr) return names;
-    listing.release();  // closedir closes it
-    while (const dirent* entry = ::readdir(dir)) {
-      const std::string name = entry->d_name;
-      struct stat st {};
-      if (is_temp_name_for(at.name, name) &&
-          ::fstatat(at.dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-          S_ISREG(st.st_mode)) {
-        names.push_back(name);
+  std::vector<std::vector<std::string>> stale_temp_files(const std::vector<HostPath>& paths) const override {
+    std::vector<std::vector<std::string>> found(paths.size());
+    std::vector<bool> listed(paths.size(), false);
+    for (std::size_t first = 0; first < paths.size(); ++first) {
+      if (listed[first]) continue;
+      // paths[first] and every later path in the same directory.
+      std::vector<std::size_t> group;
+      const std::string dir_of = parent_path(paths[first].inside());
+      for (std::size_t i = first; i < paths.size(); ++i) {
+        if (!listed[i] && paths[i].root() == paths[first].root() &&
+            paths[i].confined() == paths[first].confined() && parent_path(paths[i].inside()) == dir_of) {
+          listed[i] = true;
+          group.push_back(i);
+        }
       }
+      Located at = locate(paths[first], LastLink::not_followed);
+      if (at.error != 0) continue;
+      std::vector<std::string> names;  // each group member's last component
+      for (std::size_t i : group) names.push_back(base_name(paths[i].inside()));
+      UniqueFd listing = open_directory(at);
+      if (!listing) continue;
+      DIR* dir = ::fdopendir(listing.get());
+      if (dir == nullptr) continue;
+      listing.release();  // closedir closes it
+      while (const dirent* entry = ::readdir(dir)) {
+        const std::string name = entry->d_name;
+        for (std::size_t k = 0; k < group.size(); ++k) {
+          struct stat st {};
+          if (is_temp_name_for(names[k], name) &&
+              ::fstatat(at.dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+            found[group[k]].push_back(name);
+          }
+        }
+      }
+      ::closedir(dir);
+      for (std::size_t i : group) std::sort(found[i].begin(), found[i].end());
     }
-    ::closedir(dir);
-    std::sort(names.begin(), names.end());
-    return names;
+    return found;
   }
 
   void remove_stale_temp_file(const HostPath& path, const std::string& temp_name) override {

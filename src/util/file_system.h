@@ -107,10 +107,12 @@ class FileSystem {
   // naming it when it cannot be opened or read.
   virtual std::vector<std::string> list_directory(const HostPath& path) const = 0;
 
-  // Temp files that write_atomic left beside path (a run killed between
-  // creating and renaming one): names of regular files in path's directory
-  // that match its temp-name pattern exactly. Links are never listed.
-  virtual std::vector<std::string> stale_temp_files(const HostPath& path) const = 0;
+  // Temp files that write_atomic left beside each path (a run killed
+  // between creating and renaming one): for paths[i], the names of regular
+  // files in its directory that match its temp-name pattern exactly, sorted.
+  // Links are never listed. Each directory is listed once, however many
+  // of the paths are in it.
+  virtual std::vector<std::vector<std::string>> stale_temp_files(const std::vector<HostPath>& paths) const = 0;
   // Removes one of them, checking again that temp_name is path's temp-name
   // pattern and a regular file (a link is left alone). Throws Error.
   virtual void remove_stale_temp_file(const HostPath& path, const std::string& temp_name) = 0;

@@ -61,6 +61,13 @@ bool read_link_at(int dir, const std::string& name, std::string& target) {
   return true;
 }
 
+// The KeptRoot's: its directory as HostPath::root() names it, and its descriptor.
+struct Kept {
+  std::string root;
+  UniqueFd fd;
+};
+Kept g_kept;
+
 std::string relative_to_root(const std::string& dir) {
   const std::size_t first = dir.find_first_not_of('/');
   return first == std::string::npos ? "" : dir.substr(first);
@@ -145,6 +152,19 @@ void split_path(const std::string& path, std::string& dir, std::string& name) {
   }
 }
 
+KeptRoot::KeptRoot(const std::string& root_dir) {
+  std::string root = root_dir;
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  if (root == "/") root.clear();  // as HostPath names it
+  g_kept.fd.reset(::open(root.empty() ? "/" : root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  g_kept.root = std::move(root);
+}
+
+KeptRoot::~KeptRoot() {
+  g_kept.fd.reset();
+  g_kept.root.clear();
+}
+
 Located locate(const HostPath& path, LastLink last) {
   Located at;
   std::string dir, name;
@@ -157,13 +177,18 @@ Located locate(const HostPath& path, LastLink last) {
     at.kernel_follows = last == LastLink::followed;
     return at;
   }
-  at.root.reset(::open(path.root().empty() ? "/" : path.root().c_str(),
-                       O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!at.root) {
-    at.error = errno;
-    return at;
+  if (g_kept.fd && g_kept.root == path.root()) {
+    at.root = g_kept.fd.get();
+  } else {
+    at.owned_root.reset(::open(path.root().empty() ? "/" : path.root().c_str(),
+                               O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!at.owned_root) {
+      at.error = errno;
+      return at;
+    }
+    at.root = at.owned_root.get();
   }
-  at.dir = open_dir_in_root(at.root.get(), relative_to_root(dir));
+  at.dir = open_dir_in_root(at.root, relative_to_root(dir));
   if (!at.dir) at.error = errno;
   at.dir_inside = dir;
   at.follow_links = last == LastLink::followed;
@@ -183,7 +208,7 @@ bool follow_link(Located& at) {
   }
   std::string dir, name;
   split_path(!target.empty() && target.front() == '/' ? target : at.dir_inside + "/" + target, dir, name);
-  at.dir = open_dir_in_root(at.root.get(), relative_to_root(dir));
+  at.dir = open_dir_in_root(at.root, relative_to_root(dir));
   at.name = name;
   at.dir_inside = dir;
   if (!at.dir) {

@@ -28,10 +28,9 @@ void check_read_as_yaml_cpp(const std::string& text) {
 TEST_CASE("the block reader gives yaml-cpp's events for the spec's usual shapes", "[spec]") {
   for (const char* text : {
            "a: 1\n",
-           "a: 1",                                     // no newline at the end
            "---\na: 1\n",                              // a document marker
            "# top\n\na:   x y   # words, then a comment\n  # indented comment\nb: 'q'  \n",
-           "a:\nb: ~\nc: null\nd: Null\ne: NULL\nf: nULL\ng:",  // nulls, the last at the end
+           "a:\nb: ~\nc: null\nd: Null\ne: NULL\nf: nULL\ng:\n",  // nulls, the last at the end
            "a:\n  # nothing under it\nb: 1\n",
            "a:\n  - x\n  -\n  - y:\nb:\n",             // an empty item, an empty compact value
            "users:\n- name: a\n  password_env: A\n- name: b\nafter: 1\n",  // an indentless list
@@ -49,6 +48,8 @@ TEST_CASE("the block reader gives yaml-cpp's events for the spec's usual shapes"
 TEST_CASE("the block reader leaves every other text to yaml-cpp, having given no event", "[spec]") {
   for (const char* text : {
            "",                              // empty: yaml-cpp says what it is
+           "a: 1",                          // no newline at the end
+           "- \n -\n#",                     // (fuzzing: the end's mark after a comment)
            "# only a comment\n",
            "a:\t1\n",                       // a tab
            "a: 1\r\nb: 2\r\n",              // CRLF
@@ -66,6 +67,7 @@ TEST_CASE("the block reader leaves every other text to yaml-cpp, having given no
            "a: 'it''s'\n",                  // a quote escaped by doubling
            "a: [1, [2]]\n",                 // nested flow
            "a: [1, 2,]\n",                  // a trailing comma
+           "a: {b: c?d}\n",                 // yaml-cpp: "unknown token" (fuzzing found it)
            "a: [1,\n  2]\n",                // a flow collection over two lines
            "a: {b: c\n",
            "a: b: c\n",                     // not YAML
@@ -78,6 +80,7 @@ TEST_CASE("the block reader leaves every other text to yaml-cpp, having given no
            "null: 1\n",                     // a null key
            "a b: 1\n",                      // a key outside [A-Za-z0-9_-]
            "a: 1\n---\nb: 2\n",             // two documents
+           "  ---\n  a: 1\n",               // an indented "---" (fuzzing)
            "a: 1\n...\n",
            "%YAML 1.2\n---\na: 1\n",        // a directive
            "just a scalar\n",

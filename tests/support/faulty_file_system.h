@@ -45,8 +45,8 @@ class FaultyFileSystem : public FileSystem {
   std::vector<std::string> list_directory(const HostPath& path) const override {
     return real().list_directory(path);
   }
-  std::vector<std::string> stale_temp_files(const HostPath& path) const override {
-    return real().stale_temp_files(path);
+  std::vector<std::vector<std::string>> stale_temp_files(const std::vector<HostPath>& paths) const override {
+    return real().stale_temp_files(paths);
   }
   void remove_stale_temp_file(const HostPath& path, const std::string& temp_name) override;
 

@@ -197,12 +197,20 @@ TEST_CASE("stale temp files: only regular files with the exact name are listed a
   FileSystem& fs = real_file_system();
   const HostPath key = root.host_path("/certs/ca.key");
 
-  const auto names = fs.stale_temp_files(key);
+  const HostPath cert = root.host_path("/certs/ca.crt");
+  const HostPath elsewhere = root.host_path("/ca.key");
+  dir.write(".ca.key.tmp-3", "in another directory\n", 0600);
+  // One listing of certs/ serves both of its files, each given only its own.
+  const auto found = fs.stale_temp_files({key, elsewhere, cert});
+  REQUIRE(found.size() == 3);
+  CHECK(found[1] == std::vector<std::string>{".ca.key.tmp-3"});
+  CHECK(found[2] == std::vector<std::string>{".ca.crt.tmp-5"});
+  const auto names = found[0];
   CHECK(names == std::vector<std::string>{".ca.key.tmp-123", ".ca.key.tmp-7"});
   for (const auto& name : names) fs.remove_stale_temp_file(key, name);
   CHECK_FALSE(file_exists(dir / "certs/.ca.key.tmp-123"));
   CHECK_FALSE(file_exists(dir / "certs/.ca.key.tmp-7"));
-  CHECK(fs.stale_temp_files(key).empty());
+  CHECK(fs.stale_temp_files({key}).at(0).empty());
   // Everything else stays: the file itself, other names, the link and its target.
   CHECK(read_file(dir / "certs/ca.key") == "key\n");
   CHECK(file_exists(dir / "certs/.ca.key.tmp-12x"));
@@ -218,5 +226,5 @@ TEST_CASE("stale temp files: only regular files with the exact name are listed a
   CHECK(file_exists(dir / "certs/.ca.crt.tmp-5"));
   CHECK(read_file(victim) == "keep\n");
   // A missing directory has none.
-  CHECK(fs.stale_temp_files(root.host_path("/nowhere/ca.key")).empty());
+  CHECK(fs.stale_temp_files({root.host_path("/nowhere/ca.key")}).at(0).empty());
 }
