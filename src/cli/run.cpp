@@ -12,6 +12,7 @@
 #include "apply/pki_issuer.h"
 #include "apply/state_file.h"
 #include "cli/options.h"
+#include "crypto/openssl_start.h"
 #include "observe/observe.h"
 #include "observe/read_limits.h"
 #include "plan/pki_plan.h"
@@ -172,6 +173,7 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
   const std::int64_t now = clock_now(options, host);
   const Root root = make_root(options, fs);
   const KeptRoot kept_root(root.dir());  // opened once for every path of the run
+  crypto::start_openssl();
   // Apply holds a whole-host lock (flock on the root directory) from
   // reading the secrets (the CA key file among them) to the last write, so
   // cron and Ansible never interleave.

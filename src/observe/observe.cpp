@@ -1,5 +1,6 @@
 #include "observe/observe.h"
 
+#include <map>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -109,10 +110,14 @@ void check_reachability(const spec::Spec& spec, const FileSystem& fs, const Root
     files.push_back(spec.tls->server.cert_path);
     files.push_back(spec.tls->server.key_path);
   }
+  // The files share directories: each is looked at once.
+  std::map<std::string, FileInfo> seen;
   for (const std::string& file : files) {
     for (std::string dir = parent_path(file);; dir = parent_path(dir)) {
       const HostPath host = root.host_path(dir);
-      FileInfo info = fs.stat(host, LastLink::followed);
+      auto [it, first] = seen.try_emplace(dir);
+      if (first) it->second = fs.stat(host, LastLink::followed);
+      const FileInfo& info = it->second;
       if (info.kind == FileKind::directory && !broker_can_enter(observed.ownership, info)) {
         observed.unreachable.push_back({file, host.str()});
         break;
@@ -165,6 +170,17 @@ ObservedFile observe_file(const FileSystem& fs, const Root& root, const std::str
   ObservedFile file;
   file.path = path;
   const HostPath host = root.host_path(path);
+  // Usually there and readable: one open, its fstat the file's facts. (A
+  // FIFO put there is opened without waiting and refused; making a device
+  // node takes root already.)
+  ReadResult read = fs.read(host, max_bytes, LastLink::not_followed);
+  if (read.status == ReadStatus::ok) {
+    file.info = read.info;
+    file.digest = sha256_hex(read.content);
+    if (content != nullptr) *content = std::move(read.content);
+    return file;
+  }
+  // Otherwise stat says why (absent, a link, a FIFO), then a read again.
   file.info = fs.stat(host, LastLink::not_followed);
   file.digest = "absent";
   if (!file.info.error.empty()) {
@@ -182,7 +198,7 @@ ObservedFile observe_file(const FileSystem& fs, const Root& root, const std::str
   if (file.info.kind != FileKind::regular) {
     throw Error(host.str() + ": is not a regular file; move it away and run again");
   }
-  ReadResult read = fs.read(host, max_bytes, LastLink::not_followed);
+  read = fs.read(host, max_bytes, LastLink::not_followed);
   if (read.status == ReadStatus::missing) {
     file.info = FileInfo{};
     return file;

@@ -116,6 +116,21 @@ class FlockLock : public FileLock {
   UniqueFd m_fd;
 };
 
+FileInfo file_info(const struct stat& st) {
+  FileInfo info;
+  info.kind = S_ISREG(st.st_mode)   ? FileKind::regular
+              : S_ISDIR(st.st_mode) ? FileKind::directory
+              : S_ISLNK(st.st_mode) ? FileKind::symlink
+                                    : FileKind::other;
+  info.mode = st.st_mode & 07777;
+  info.uid = st.st_uid;
+  info.gid = st.st_gid;
+  info.inode = st.st_ino;
+  info.size = st.st_size;
+  info.mtime = st.st_mtim;
+  return info;
+}
+
 class RealFileSystem : public FileSystem {
  public:
   FileInfo stat(const HostPath& path, LastLink last) const override {
@@ -135,17 +150,7 @@ class RealFileSystem : public FileSystem {
       if (!is_absent(err)) info.error = errno_text(err);
       return info;
     }
-    info.kind = S_ISREG(st.st_mode)   ? FileKind::regular
-                : S_ISDIR(st.st_mode) ? FileKind::directory
-                : S_ISLNK(st.st_mode) ? FileKind::symlink
-                                      : FileKind::other;
-    info.mode = st.st_mode & 07777;
-    info.uid = st.st_uid;
-    info.gid = st.st_gid;
-    info.inode = st.st_ino;
-    info.size = st.st_size;
-    info.mtime = st.st_mtim;
-    return info;
+    return file_info(st);
   }
 
   ReadResult read(const HostPath& path, std::size_t max_bytes, LastLink last) const override {
@@ -156,26 +161,32 @@ class RealFileSystem : public FileSystem {
       result.content.clear();
       return result;
     };
-    Located at = locate(path, last);
-    if (at.error != 0) {
-      return fail(is_absent(at.error) ? ReadStatus::missing : ReadStatus::unreadable,
-                  errno_text(at.error));
-    }
     // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
     // refused below, as is anything but a regular file).
-    UniqueFd fd = open_at(at, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (!fd) {
-      int err = errno;
-      return fail(is_absent(err) ? ReadStatus::missing : ReadStatus::unreadable,
-                  open_error(at, err));
+    constexpr int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+    UniqueFd fd = open_file_in_root(path, last, flags);
+    if (!fd) {  // the long way, which says what went wrong
+      Located at = locate(path, last);
+      if (at.error != 0) {
+        return fail(is_absent(at.error) ? ReadStatus::missing : ReadStatus::unreadable,
+                    errno_text(at.error));
+      }
+      fd = open_at(at, flags);
+      if (!fd) {
+        int err = errno;
+        return fail(is_absent(err) ? ReadStatus::missing : ReadStatus::unreadable,
+                    open_error(at, err));
+      }
     }
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return fail(ReadStatus::unreadable, errno_text(errno));
     if (!S_ISREG(st.st_mode)) return fail(ReadStatus::unreadable, kind_text(st.st_mode));
-    const std::string too_large = "is larger than the " + format_size(max_bytes) +
-                                  " mosq-reconcile reads of such a file; is it the right file?";
+    auto too_large = [&] {
+      return "is larger than the " + format_size(max_bytes) +
+             " mosq-reconcile reads of such a file; is it the right file?";
+    };
     if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-      return fail(ReadStatus::unreadable, too_large);
+      return fail(ReadStatus::unreadable, too_large());
     }
     result.content.reserve(static_cast<std::size_t>(st.st_size));
     char buf[65536];
@@ -189,9 +200,10 @@ class RealFileSystem : public FileSystem {
         return fail(ReadStatus::unreadable, errno_text(errno));
       }
       result.content.append(buf, static_cast<std::size_t>(n));
-      if (result.content.size() > max_bytes) return fail(ReadStatus::unreadable, too_large);
+      if (result.content.size() > max_bytes) return fail(ReadStatus::unreadable, too_large());
     }
     result.status = ReadStatus::ok;
+    result.info = file_info(st);
     return result;
   }
 

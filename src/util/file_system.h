@@ -51,6 +51,7 @@ struct ReadResult {
   ReadStatus status = ReadStatus::missing;
   std::string content;
   std::string error;  // why it is unreadable, for messages ("is a FIFO, not a regular file")
+  FileInfo info;      // ok: the file read (fstat of the descriptor read from)
 };
 
 // Final mode and ownership of a file, applied to the temp file before the

@@ -110,10 +110,15 @@ UniqueFd open_dir_in_root_by_walk(int root_fd, const std::string& relative) {
   return std::move(walked.back());
 }
 
-UniqueFd open_dir_in_root_by_kernel(int root_fd, const std::string& relative) {
+namespace {
+
+// openat2 with RESOLVE_IN_ROOT: false once the kernel (or a seccomp filter) refused it.
+std::atomic<bool> g_kernel_resolves_in_root{true};
+
+UniqueFd open_in_root_by_kernel(int root_fd, const std::string& relative, int flags) {
 #if defined(SYS_openat2) && defined(RESOLVE_IN_ROOT)
   open_how how{};
-  how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+  how.flags = static_cast<unsigned>(flags);
   how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
   const char* path = relative.empty() ? "." : relative.c_str();
   for (int attempt = 0;; ++attempt) {
@@ -125,12 +130,38 @@ UniqueFd open_dir_in_root_by_kernel(int root_fd, const std::string& relative) {
 #else
   (void)root_fd;
   (void)relative;
+  (void)flags;
   return fail(ENOSYS);
 #endif
 }
 
+}  // namespace
+
+UniqueFd open_dir_in_root_by_kernel(int root_fd, const std::string& relative) {
+  return open_in_root_by_kernel(root_fd, relative, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+UniqueFd open_file_in_root(const HostPath& path, LastLink last, int flags) {
+  if (!path.confined() || !g_kernel_resolves_in_root) return UniqueFd();
+  UniqueFd owned_root;
+  int root = -1;
+  if (g_kept.fd && g_kept.root == path.root()) {
+    root = g_kept.fd.get();
+  } else {
+    owned_root.reset(::open(path.root().empty() ? "/" : path.root().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!owned_root) return UniqueFd();
+    root = owned_root.get();
+  }
+  // locate() and open_at() refuse a link at the last component unless
+  // it is followed; "." and ".." there name a directory, never a file.
+  const std::string relative = relative_to_root(path.inside());
+  const std::string name = base_name(path.inside());
+  if (relative.empty() || name == "." || name == "..") return UniqueFd();
+  return open_in_root_by_kernel(root, relative, flags | (last == LastLink::followed ? 0 : O_NOFOLLOW));
+}
+
 UniqueFd open_dir_in_root(int root_fd, const std::string& relative) {
-  static std::atomic<bool> kernel_has_it{true};
+  std::atomic<bool>& kernel_has_it = g_kernel_resolves_in_root;
   if (kernel_has_it) {
     UniqueFd fd = open_dir_in_root_by_kernel(root_fd, relative);
     // EPERM: a seccomp filter that predates openat2 (opening O_PATH is

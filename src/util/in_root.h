@@ -74,6 +74,14 @@ class KeptRoot {
 // kernel resolves it), and its last component. Never throws: at.error.
 Located locate(const HostPath& path, LastLink last);
 
+// A confined path's file opened in one system call (openat2 resolving in
+// its root, links as locate() and follow_link() resolve them; O_NOFOLLOW
+// added for LastLink::not_followed), where locate() and open_at() take
+// three. An invalid descriptor for anything else (no openat2, a path as
+// given, any error): the caller then takes the long way, which also says
+// exactly what went wrong.
+UniqueFd open_file_in_root(const HostPath& path, LastLink last, int flags);
+
 // The link at at.name (the last component of an input, LastLink::followed)
 // replaced by its target, resolved inside the root as well. False when
 // links are not followed there, or (with at.error) when the target cannot
