@@ -2,6 +2,8 @@
 
 #include <map>
 #include <optional>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -60,10 +62,8 @@ ObservedPasswordFile observe_password_file(const spec::Spec& spec, const Resolve
                                            const FileSystem& fs, const Host& host,
                                            const Root& root) {
   ObservedPasswordFile observed;
-  std::string content;
-  observed.file =
-      observe_file(fs, root, spec.broker.password_file, k_max_password_file_bytes, &content);
-  observed.content = broker::parse_password_file(content);
+  observed.file = observe_file(fs, root, spec.broker.password_file, k_max_password_file_bytes, nullptr,
+                               [&](const std::string& text) { observed.content = broker::parse_password_file(text); });
   std::unordered_map<std::string, const spec::User*> wanted;
   for (const spec::User& user : spec.users) {
     if (user.state == spec::UserState::present && user.password) wanted[user.name] = &user;
@@ -165,8 +165,43 @@ std::vector<StaleTempFile> find_stale_temp_files(const spec::Spec& spec, const F
 
 }  // namespace
 
+namespace {
+
+// Below this size the digest is taken first, on this thread.
+constexpr std::size_t k_digest_beside_parse_bytes = 256 * 1024;
+
+// The content's digest, and `parse` run on it (at once, on two threads, for a large text).
+std::string digest_and_parse(const std::string& text, const std::function<void(const std::string&)>& parse) {
+  if (!parse) return sha256_hex(text);
+  if (text.size() < k_digest_beside_parse_bytes) {
+    std::string digest = sha256_hex(text);
+    parse(text);
+    return digest;
+  }
+  std::string digest;
+  std::thread hashing;
+  try {
+    hashing = std::thread([&] { digest = sha256_hex(text); });
+  } catch (const std::system_error&) {  // no thread to be had: one after the other
+    digest = sha256_hex(text);
+    parse(text);
+    return digest;
+  }
+  try {
+    parse(text);
+  } catch (...) {
+    hashing.join();
+    throw;
+  }
+  hashing.join();
+  return digest;
+}
+
+}  // namespace
+
 ObservedFile observe_file(const FileSystem& fs, const Root& root, const std::string& path,
-                          std::size_t max_bytes, std::string* content) {
+                          std::size_t max_bytes, std::string* content,
+                          const std::function<void(const std::string&)>& parse) {
   ObservedFile file;
   file.path = path;
   const HostPath host = root.host_path(path);
@@ -176,7 +211,7 @@ ObservedFile observe_file(const FileSystem& fs, const Root& root, const std::str
   ReadResult read = fs.read(host, max_bytes, LastLink::not_followed);
   if (read.status == ReadStatus::ok) {
     file.info = read.info;
-    file.digest = sha256_hex(read.content);
+    file.digest = digest_and_parse(read.content, parse);
     if (content != nullptr) *content = std::move(read.content);
     return file;
   }
@@ -206,7 +241,7 @@ ObservedFile observe_file(const FileSystem& fs, const Root& root, const std::str
   if (read.status != ReadStatus::ok) {
     throw Error(host.str() + ": cannot read: " + read.error);
   }
-  file.digest = sha256_hex(read.content);
+  file.digest = digest_and_parse(read.content, parse);
   if (content != nullptr) *content = std::move(read.content);
   return file;
 }

@@ -190,18 +190,30 @@ class RealFileSystem : public FileSystem {
     }
     result.content.reserve(static_cast<std::size_t>(st.st_size));
     char buf[65536];
+    std::size_t used = 0;  // of buf, wiped at the end (a secret file passes through it)
     for (;;) {
       // One byte past the cap tells a file that grew since fstat.
-      std::size_t room = max_bytes + 1 - result.content.size();
-      ssize_t n = ::read(fd.get(), buf, std::min(sizeof buf, room));
+      const std::size_t wanted = std::min(sizeof buf, max_bytes + 1 - result.content.size());
+      ssize_t n = ::read(fd.get(), buf, wanted);
       if (n == 0) break;
       if (n < 0) {
         if (errno == EINTR) continue;
+        explicit_bzero(buf, used);
         return fail(ReadStatus::unreadable, errno_text(errno));
       }
+      used = std::max(used, static_cast<std::size_t>(n));
       result.content.append(buf, static_cast<std::size_t>(n));
-      if (result.content.size() > max_bytes) return fail(ReadStatus::unreadable, too_large());
+      if (result.content.size() > max_bytes) {
+        explicit_bzero(buf, used);
+        return fail(ReadStatus::unreadable, too_large());
+      }
+      // A regular file's short read is its end: all fstat counted is in,
+      // and another read() would only say so (one system call a file).
+      if (static_cast<std::size_t>(n) < wanted && result.content.size() >= static_cast<std::size_t>(st.st_size)) {
+        break;
+      }
     }
+    explicit_bzero(buf, used);
     result.status = ReadStatus::ok;
     result.info = file_info(st);
     return result;
