@@ -1,6 +1,6 @@
 #include "broker/password_file.h"
 
-#include <map>
+#include <unordered_map>
 
 #include "util/error.h"
 
@@ -73,7 +73,9 @@ PasswordLine parse_line(int number, std::string_view raw) {
 
 PasswordFileContent parse_password_file(const std::string& content) {
   PasswordFileContent result;
-  std::map<std::string, int> first_line_of_user;
+  // Hashed: a tree of 10,000 names was a third of this parse.
+  std::unordered_map<std::string, int> first_line_of_user;
+  first_line_of_user.reserve(content.size() / 64);
   std::string_view rest = content;
   int number = 0;
   while (!rest.empty()) {

@@ -76,29 +76,30 @@ ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, co
     const spec::User& user = spec.users[i];
     if (user.state != spec::UserState::present || !user.password) continue;
     const spec::PasswordSource& source = *user.password;
-    const std::string field = "users[" + std::to_string(i) + "]";
+    // Only for a message: not built for each of 10,000 users that have no problem.
+    auto field = [i] { return "users[" + std::to_string(i) + "]"; };
     if (source.kind == spec::PasswordSourceKind::env) {
       auto value = env(source.value);
       if (!value || value->empty()) {
-        problem(user.mark, field + ".password_env",
+        problem(user.mark, field() + ".password_env",
                 "environment variable " + source.value + (value ? " is empty" : " is not set") +
                     " (user " + user.name + ")");
         continue;
       }
       secrets.passwords.emplace(user.name, Secret(std::move(*value)));
     } else if (source.kind == spec::PasswordSourceKind::file) {
-      const std::string path = root.host_path(source.value).str();
+      auto path = [&] { return root.host_path(source.value).str(); };  // for a message
       ReadResult& read = reads[i];
       if (read.status != ReadStatus::ok) {
-        problem(user.mark, field + ".password_file",
-                "cannot read " + path + ": " + read.error + " (user " + user.name + ")");
+        problem(user.mark, field() + ".password_file",
+                "cannot read " + path() + ": " + read.error + " (user " + user.name + ")");
         continue;
       }
       Secret password(first_line(read.content));
       wipe(read.content);
       if (password.empty()) {
-        problem(user.mark, field + ".password_file",
-                path + ": first line is empty (user " + user.name + ")");
+        problem(user.mark, field() + ".password_file",
+                path() + ": first line is empty (user " + user.name + ")");
         continue;
       }
       secrets.passwords.emplace(user.name, std::move(password));

@@ -1,7 +1,9 @@
 #include "plan/password_file_plan.h"
 
 #include <map>
-#include <set>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "plan/file_policy.h"
 
@@ -23,10 +25,14 @@ Change plan_password_file(const spec::Spec& spec, const observe::Observed& obser
   change.effect = BrokerEffect::reload;
   PasswordFileDetails details;
 
-  std::map<std::string, const spec::User*> listed;
+  // Hashed views of names the spec and the file hold (10,000 users: a
+  // tree of strings was a fifth of this plan's cost).
+  std::unordered_map<std::string_view, const spec::User*> listed;
+  listed.reserve(spec.users.size());
   for (const spec::User& user : spec.users) listed[user.name] = &user;
 
-  std::set<std::string> seen;
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(file.content.lines.size());
   for (const broker::PasswordLine& line : file.content.lines) {
     if (line.blank_or_comment) continue;
     if (line.user.empty()) {
@@ -35,7 +41,7 @@ Change plan_password_file(const spec::Spec& spec, const observe::Observed& obser
                               line.number, std::nullopt});
       continue;
     }
-    if (!seen.insert(line.user).second) {
+    if (!seen.insert(std::string_view(line.user)).second) {
       details.users.push_back({Kind::remove, line.user,
                               "duplicate line " + std::to_string(line.number), line.number, std::nullopt});
       continue;
@@ -77,7 +83,7 @@ Change plan_password_file(const spec::Spec& spec, const observe::Observed& obser
     }
   }
   for (const spec::User& user : spec.users) {
-    if (user.state == spec::UserState::present && seen.count(user.name) == 0) {
+    if (user.state == spec::UserState::present && seen.count(std::string_view(user.name)) == 0) {
       details.users.push_back({Kind::add, user.name, "not in the file", 0, std::nullopt});
     }
   }

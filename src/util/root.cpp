@@ -1,13 +1,33 @@
 #include "util/root.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "util/error.h"
 
 namespace mosq {
 
+namespace {
+
+// Already normal: "/" alone, or "/"-separated names that are not empty,
+// "." or "..", with no '/' at the end. Nearly every path a spec names.
+bool is_normal(std::string_view absolute) {
+  if (absolute == "/") return true;
+  std::size_t start = 1;  // after a '/'
+  for (;;) {
+    const std::size_t end = std::min(absolute.find('/', start), absolute.size());
+    const std::string_view part = absolute.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    if (end == absolute.size()) return true;
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
 std::optional<std::string> normalize_path(std::string_view absolute) {
   if (absolute.empty() || absolute.front() != '/') return std::nullopt;
+  if (is_normal(absolute)) return std::string(absolute);
   std::vector<std::string_view> parts;
   std::size_t start = 0;
   while (start <= absolute.size()) {

@@ -79,6 +79,26 @@ TEST_CASE("normalize_path: by text, refusing '..' above /", "[util][paths]") {
   CHECK_FALSE(normalize_path("/etc/../../x"));
   CHECK_FALSE(normalize_path("etc/x"));
   CHECK_FALSE(normalize_path(""));
+  // The edges of the already-normal fast path.
+  CHECK(normalize_path("//") == "/");
+  CHECK(normalize_path("//a") == "/a");
+  CHECK(normalize_path("/a//") == "/a");
+  CHECK(normalize_path("/.") == "/");
+  CHECK(normalize_path("/a/.") == "/a");
+  CHECK(normalize_path("/a/./b") == "/a/b");
+  CHECK(normalize_path("/a/b/..") == "/a");
+  CHECK(normalize_path("/.a/b.") == "/.a/b.");
+  // Whatever the text, the result is normal: normalizing it again changes nothing.
+  const char* parts[] = {"a", "b", ".", "..", "", "..x", ".y"};
+  for (unsigned seed = 0; seed < 2000; ++seed) {
+    std::string path;
+    for (unsigned n = seed, k = 0; k < 1 + seed % 5; ++k, n /= 7) path += "/" + std::string(parts[n % 7]);
+    const auto normal = normalize_path(path);
+    if (!normal) continue;
+    INFO(path);
+    CHECK(normalize_path(*normal) == *normal);
+    CHECK((*normal == "/" || (normal->back() != '/' && normal->find("//") == std::string::npos)));
+  }
 }
 
 TEST_CASE("Root::host_path keeps every spec path under the root", "[util][paths]") {
