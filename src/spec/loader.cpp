@@ -5,6 +5,7 @@
 #include "spec/section_readers.h"
 #include "spec/yaml_reader.h"
 #include "spec/yaml_tree.h"
+#include "util/parallel_for.h"
 
 namespace mosq::spec {
 namespace {
@@ -42,7 +43,7 @@ void read_version(YamlReader& reader, const Located& at) {
 
 }  // namespace
 
-Spec load_spec(const std::string& file, const std::string& yaml_text) {
+Spec load_spec(const std::string& file, const std::string& yaml_text, unsigned workers) {
   Diagnostics diagnostics(file);
   YamlDocuments yaml;
   const YamlNode* document = parse_document(yaml_text, yaml, diagnostics);
@@ -73,7 +74,7 @@ Spec load_spec(const std::string& file, const std::string& yaml_text) {
     spec.listeners = read_listeners(reader, *listeners);
   }
   if (const auto users = fields.optional("users")) {
-    spec.users = read_users(reader, *users);
+    spec.users = read_users(reader, *users, workers == 0 ? allowed_cpu_count() : workers);
   }
   if (const auto tls = fields.optional("tls")) {
     spec.tls = read_tls(reader, *tls);

@@ -19,6 +19,8 @@
 namespace mosq::spec {
 
 // Parses and validates. `file` names the spec in messages. Throws SpecError.
-Spec load_spec(const std::string& file, const std::string& yaml_text);
+// A long user list is read on up to `workers` threads (0: as many as this
+// process may run on), with the same Spec and the same messages as one.
+Spec load_spec(const std::string& file, const std::string& yaml_text, unsigned workers = 0);
 
 }  // namespace mosq::spec

@@ -464,3 +464,73 @@ TEST_CASE("every bad spec is rejected with its expected, located message", "[spe
 }
 
 }  // namespace mosq::spec
+
+namespace mosq::spec {
+namespace {
+
+// A user list long enough to be read on several threads, with a problem
+// every few users (and, for the last ones, one that refers back to an
+// earlier user: a duplicate name).
+std::string many_users(int count, bool with_problems) {
+  std::string text = k_broker + "users:\n";
+  for (int i = 0; i < count; ++i) {
+    const std::string name = "u" + std::to_string(with_problems && i == count - 1 ? 7 : i);
+    text += "  - name: " + name + "\n";
+    if (with_problems && i % 97 == 3) {
+      text += "    passwrd_file: /secrets/" + name + "\n";  // unknown field
+    } else if (with_problems && i % 89 == 5) {
+      text += "    password: plain\n";
+    } else if (with_problems && i % 83 == 7) {
+      text += "    state: absent\n    password_env: " + name + "\n";
+    } else {
+      text += "    password_file: /secrets/" + name + "\n";
+    }
+  }
+  return text;
+}
+
+std::vector<std::string> messages_of(const std::string& text, unsigned workers) {
+  try {
+    load_spec("many.yaml", text, workers);
+  } catch (const SpecError& error) {
+    std::vector<std::string> out;
+    for (const auto& d : error.diagnostics()) {
+      out.push_back(std::to_string(d.mark.line) + ":" + std::to_string(d.mark.column) + " " + d.field + ": " +
+                    d.message);
+    }
+    return out;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a long user list read on several threads gives what one thread gives", "[spec]") {
+  const std::string good = many_users(2500, false);
+  const Spec one = load_spec("many.yaml", good, 1);
+  for (unsigned workers : {2u, 3u, 8u}) {
+    const Spec several = load_spec("many.yaml", good, workers);
+    REQUIRE(several.users.size() == one.users.size());
+    for (std::size_t i = 0; i < one.users.size(); ++i) {
+      CHECK(several.users[i].name == one.users[i].name);
+      CHECK(several.users[i].password->value == one.users[i].password->value);
+      CHECK(several.users[i].mark.line == one.users[i].mark.line);
+    }
+  }
+  const std::string bad = many_users(2500, true);
+  const auto expected = messages_of(bad, 1);
+  REQUIRE(expected.size() > 20);  // unknown fields, plaintext, absent with a password, a duplicate
+  for (unsigned workers : {2u, 3u, 8u}) CHECK(messages_of(bad, workers) == expected);
+
+  // More problems than are kept (10,000): the same ones are kept, and the
+  // same number is said to be left out.
+  std::string worse = k_broker + "users:\n";
+  for (int i = 0; i < 6000; ++i) {
+    worse += "  - name: w" + std::to_string(i) + "\n    password: plain\n    colour: red\n";
+  }
+  const auto kept = messages_of(worse, 1);
+  REQUIRE(kept.size() > 50);
+  for (unsigned workers : {2u, 3u, 8u}) CHECK(messages_of(worse, workers) == kept);
+}
+
+}  // namespace mosq::spec
