@@ -382,26 +382,36 @@ class RealFileSystem : public FileSystem {
           group.push_back(i);
         }
       }
-      Located at = locate(paths[first], LastLink::not_followed);
-      if (at.error != 0) continue;
       std::vector<std::string> names;  // each group member's last component
       for (std::size_t i : group) names.push_back(base_name(paths[i].inside()));
-      UniqueFd listing = open_directory(at);
-      if (!listing) continue;
-      DIR* dir = ::fdopendir(listing.get());
-      if (dir == nullptr) continue;
-      listing.release();  // closedir closes it
-      while (const dirent* entry = ::readdir(dir)) {
-        const std::string name = entry->d_name;
-        for (std::size_t k = 0; k < group.size(); ++k) {
-          struct stat st {};
-          if (is_temp_name_for(names[k], name) &&
-              ::fstatat(at.dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
-            found[group[k]].push_back(name);
+      // The directory opened for reading in one openat2 where it can be
+      // (else as locate() reaches it), and read with getdents64: readdir's
+      // fdopendir would add an fstat and two fcntl calls.
+      UniqueFd listing = open_file_in_root(paths[first].sibling(dir_of), LastLink::followed,
+                                           O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (!listing) {
+        Located at = locate(paths[first], LastLink::not_followed);
+        if (at.error != 0) continue;
+        listing = open_directory(at);
+        if (!listing) continue;
+      }
+      alignas(dirent64) char entries[16384];
+      for (;;) {
+        const ssize_t size = ::getdents64(listing.get(), entries, sizeof entries);
+        if (size <= 0) break;
+        for (ssize_t offset = 0; offset < size;) {
+          const auto* entry = reinterpret_cast<const dirent64*>(entries + offset);
+          offset += entry->d_reclen;
+          const std::string name = entry->d_name;
+          for (std::size_t k = 0; k < group.size(); ++k) {
+            struct stat st {};
+            if (is_temp_name_for(names[k], name) &&
+                ::fstatat(listing.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+              found[group[k]].push_back(name);
+            }
           }
         }
       }
-      ::closedir(dir);
       for (std::size_t i : group) std::sort(found[i].begin(), found[i].end());
     }
     return found;

@@ -74,7 +74,7 @@ class KeptRoot {
 // kernel resolves it), and its last component. Never throws: at.error.
 Located locate(const HostPath& path, LastLink last);
 
-// A confined path's file opened in one system call (openat2 resolving in
+// A confined path (a file; a directory, given O_DIRECTORY) opened in one system call (openat2 resolving in
 // its root, links as locate() and follow_link() resolve them; O_NOFOLLOW
 // added for LastLink::not_followed), where locate() and open_at() take
 // three. An invalid descriptor for anything else (no openat2, a path as
