@@ -13,13 +13,6 @@ void Diagnostics::add(Mark mark, std::string field, std::string message) {
   m_items.push_back(Diagnostic{m_file, mark, std::move(field), std::move(message)});
 }
 
-void Diagnostics::absorb(Diagnostics&& other) {
-  for (Diagnostic& item : other.m_items) add(item.mark, std::move(item.field), std::move(item.message));
-  m_dropped += other.m_dropped;
-  other.m_items.clear();
-  other.m_dropped = 0;
-}
-
 void Diagnostics::throw_if_any() const {
   if (m_items.empty()) {
     return;

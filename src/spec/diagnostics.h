@@ -14,9 +14,6 @@ class Diagnostics {
   explicit Diagnostics(std::string file) : m_file(std::move(file)) {}
 
   void add(Mark mark, std::string field, std::string message);
-  // Adds another collection's problems after this one's, as if each had
-  // been added here (the same bound applies; what it dropped is counted).
-  void absorb(Diagnostics&& other);
   bool empty() const { return m_items.empty(); }
   const std::string& file() const { return m_file; }
 

@@ -5,7 +5,6 @@
 #include "spec/section_readers.h"
 #include "spec/yaml_reader.h"
 #include "spec/yaml_tree.h"
-#include "util/parallel_for.h"
 
 namespace mosq::spec {
 namespace {
@@ -43,7 +42,7 @@ void read_version(YamlReader& reader, const Located& at) {
 
 }  // namespace
 
-Spec load_spec(const std::string& file, const std::string& yaml_text, unsigned workers) {
+Spec load_spec(const std::string& file, const std::string& yaml_text) {
   Diagnostics diagnostics(file);
   YamlDocuments yaml;
   const YamlNode* document = parse_document(yaml_text, yaml, diagnostics);
@@ -74,7 +73,7 @@ Spec load_spec(const std::string& file, const std::string& yaml_text, unsigned w
     spec.listeners = read_listeners(reader, *listeners);
   }
   if (const auto users = fields.optional("users")) {
-    spec.users = read_users(reader, *users, workers == 0 ? allowed_cpu_count() : workers);
+    spec.users = read_users(reader, *users);
   }
   if (const auto tls = fields.optional("tls")) {
     spec.tls = read_tls(reader, *tls);

@@ -19,8 +19,6 @@
 namespace mosq::spec {
 
 // Parses and validates. `file` names the spec in messages. Throws SpecError.
-// A long user list is read on up to `workers` threads (0: as many as this
-// process may run on), with the same Spec and the same messages as one.
-Spec load_spec(const std::string& file, const std::string& yaml_text, unsigned workers = 0);
+Spec load_spec(const std::string& file, const std::string& yaml_text);
 
 }  // namespace mosq::spec

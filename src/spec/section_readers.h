@@ -12,9 +12,7 @@ namespace mosq::spec {
 
 Broker read_broker(YamlReader& reader, const Located& broker);
 std::vector<Listener> read_listeners(YamlReader& reader, const Located& listeners);
-// On up to `workers` threads for a long list (each reads a run of users
-// with its own diagnostics and locations, taken back in list order).
-std::vector<User> read_users(YamlReader& reader, const Located& users, unsigned workers);
+std::vector<User> read_users(YamlReader& reader, const Located& users);
 std::optional<Tls> read_tls(YamlReader& reader, const Located& tls);
 Acl read_acl(YamlReader& reader, const Located& acl);
 

@@ -5,16 +5,11 @@
 
 #include "crypto/password_hash.h"
 #include "spec/section_readers.h"
-#include "util/parallel_for.h"
 
 namespace mosq::spec {
 namespace {
 
 constexpr std::array<std::string_view, 3> k_sources{"password_env", "password_file", "password_hash"};
-
-// Below this many users, one thread reads them (a thread costs more than
-// the few hundred microseconds it would save).
-constexpr std::size_t k_parallel_min_users = 1000;
 
 std::optional<std::string> read_user_name(YamlReader& reader, const Located& at) {
   auto name = reader.text(at);
@@ -130,29 +125,12 @@ User read_user(YamlReader& reader, const Located& at) {
 
 }  // namespace
 
-std::vector<User> read_users(YamlReader& reader, const Located& users, unsigned workers) {
+std::vector<User> read_users(YamlReader& reader, const Located& users) {
   std::vector<User> result;
-  const auto items = reader.list(users);
-  if (!items) return result;
-  result.resize(items->size());
-  const std::size_t runs = items->size() < k_parallel_min_users ? 1 : std::max(1u, workers);
-  if (runs == 1) {
-    for (std::size_t i = 0; i < items->size(); ++i) result[i] = read_user(reader, (*items)[i]);
-    return result;
-  }
-  // Run r reads items [begin(r), begin(r + 1)) into its own diagnostics
-  // and locations; they are taken back in run order, so the reader ends as
-  // if it had read the list itself.
-  auto begin = [&](std::size_t run) { return items->size() * run / runs; };
-  std::vector<Diagnostics> diagnostics(runs, Diagnostics(reader.diagnostics().file()));
-  std::vector<Locations> locations(runs);
-  parallel_for(runs, static_cast<unsigned>(runs), [&](std::size_t run) {
-    YamlReader own(diagnostics[run], locations[run]);
-    for (std::size_t i = begin(run); i < begin(run + 1); ++i) result[i] = read_user(own, (*items)[i]);
-  });
-  for (std::size_t run = 0; run < runs; ++run) {
-    reader.diagnostics().absorb(std::move(diagnostics[run]));
-    reader.locations().absorb(std::move(locations[run]));
+  if (const auto items = reader.list(users)) {
+    for (const auto& item : *items) {
+      result.push_back(read_user(reader, item));
+    }
   }
   return result;
 }

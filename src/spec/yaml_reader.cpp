@@ -64,14 +64,6 @@ void Locations::record(const std::string& path, Mark mark) {
   }
 }
 
-void Locations::absorb(Locations&& other) {
-  m_marks.reserve(m_marks.size() + other.m_marks.size());
-  for (auto& [path, mark] : other.m_marks) m_marks.emplace(path, mark);
-  m_parents.merge(other.m_parents);
-  other.m_marks.clear();
-  other.m_parents.clear();
-}
-
 bool Locations::has_fields_below(const std::string& path) const { return m_parents.count(path) != 0; }
 
 Mark Locations::nearest(const std::string& path) const {

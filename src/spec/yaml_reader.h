@@ -32,8 +32,6 @@ struct Located {
 class Locations {
  public:
   void record(const std::string& path, Mark mark);
-  // Records another's paths after this one's (the first mark of a path stays).
-  void absorb(Locations&& other);
   std::optional<Mark> find(const std::string& path) const;
   bool has(const std::string& path) const { return m_marks.count(path) != 0; }
   // Whether any field below path was present ("users[1]" has "users[1].name").
