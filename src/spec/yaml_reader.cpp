@@ -57,14 +57,11 @@ std::optional<Mark> Locations::find(const std::string& path) const {
   return it->second;
 }
 
-void Locations::record(const std::string& path, Mark mark) {
-  if (!m_marks.emplace(path, mark).second) return;  // the first is kept, and its parents are in
-  for (std::size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1)) {
-    m_parents.emplace(path, 0, dot);
-  }
+bool Locations::has_fields_below(const std::string& path) const {
+  const std::string prefix = path + ".";
+  const auto it = m_marks.lower_bound(prefix);
+  return it != m_marks.end() && it->first.compare(0, prefix.size(), prefix) == 0;
 }
-
-bool Locations::has_fields_below(const std::string& path) const { return m_parents.count(path) != 0; }
 
 Mark Locations::nearest(const std::string& path) const {
   std::string current = path;

@@ -8,8 +8,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "spec/diagnostics.h"
@@ -31,7 +29,7 @@ struct Located {
 // cross-field rules can point at the right line.
 class Locations {
  public:
-  void record(const std::string& path, Mark mark);
+  void record(const std::string& path, Mark mark) { m_marks.emplace(path, mark); }
   std::optional<Mark> find(const std::string& path) const;
   bool has(const std::string& path) const { return m_marks.count(path) != 0; }
   // Whether any field below path was present ("users[1]" has "users[1].name").
@@ -41,13 +39,7 @@ class Locations {
   Mark nearest(const std::string& path) const;
 
  private:
-  // Hashed, not ordered: a 10,000-user spec records 30,000 paths that
-  // share long prefixes ("users[1234].password_file"), which a tree
-  // compares again at every level.
-  std::unordered_map<std::string, Mark> m_marks;
-  // Every path some recorded path continues with a '.' ("tls.ca" once
-  // "tls.ca.subject" is recorded): what has_fields_below asks.
-  std::unordered_set<std::string> m_parents;
+  std::map<std::string, Mark> m_marks;
 };
 
 Mark mark_of(const YamlNode& node);
