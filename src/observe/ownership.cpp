@@ -1,12 +1,13 @@
 #include "observe/ownership.h"
 
 #include <grp.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <vector>
+
+#include "util/account_lookup.h"
 
 namespace mosq::observe {
 namespace {
@@ -58,9 +59,9 @@ Ownership resolve_ownership(const spec::Broker& broker) {
   o.group_name = broker.group;
   const bool defaulted = !broker.owner && !broker.group;
   if (defaulted) {
-    if (::getpwnam(k_default_broker_user) != nullptr) {
+    if (find_user(k_default_broker_user)) {
       o.owner_name = k_default_broker_user;
-      if (::getgrnam(k_default_broker_user) != nullptr) o.group_name = k_default_broker_user;
+      if (find_group(k_default_broker_user)) o.group_name = k_default_broker_user;
     } else {
       o.warnings.push_back(
           "broker.owner is unset and there is no 'mosquitto' user on this host: files keep the "
@@ -68,17 +69,17 @@ Ownership resolve_ownership(const spec::Broker& broker) {
     }
   }
   if (o.owner_name) {
-    if (const passwd* pw = ::getpwnam(o.owner_name->c_str())) {
-      o.uid = pw->pw_uid;
-      o.broker_primary_gid = pw->pw_gid;
+    if (const auto account = find_user(*o.owner_name)) {
+      o.uid = account->uid;
+      o.broker_primary_gid = account->gid;
     } else {
       o.warnings.push_back("broker.owner '" + *o.owner_name +
                            "' does not exist on this host: ownership left unchanged");
     }
   }
   if (o.group_name) {
-    if (const group* gr = ::getgrnam(o.group_name->c_str())) {
-      o.gid = gr->gr_gid;
+    if (const auto gid = find_group(*o.group_name)) {
+      o.gid = *gid;
     } else {
       o.warnings.push_back("broker.group '" + *o.group_name +
                            "' does not exist on this host: group left unchanged");
