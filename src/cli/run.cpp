@@ -172,7 +172,7 @@ ExitCode reconcile(const Options& options, FileSystem& fs, Host& host, const obs
   }
   const std::int64_t now = clock_now(options, host);
   const Root root = make_root(options, fs);
-  const KeptRoot kept_root(root.dir());  // opened once for every path of the run
+  const KeptRoot kept_root(root);  // opened once for every path of the run
   crypto::start_openssl();
   // Apply holds a whole-host lock (flock on the root directory) from
   // reading the secrets (the CA key file among them) to the last write, so

@@ -18,6 +18,32 @@
 namespace mosq::observe {
 namespace {
 
+// Below this size the digest is taken first, on this thread.
+constexpr std::size_t k_digest_beside_parse_bytes = 256 * 1024;
+
+// The content's digest, and `parse` run on it (a large text: on two
+// threads at once, when a second can be had).
+std::string digest_and_parse(const std::string& text, const std::function<void(const std::string&)>& parse) {
+  if (!parse) return sha256_hex(text);
+  std::string digest;
+  std::thread hashing;
+  if (text.size() >= k_digest_beside_parse_bytes) {
+    try {
+      hashing = std::thread([&] { digest = sha256_hex(text); });
+    } catch (const std::system_error&) {  // none: one after the other
+    }
+  }
+  if (!hashing.joinable()) digest = sha256_hex(text);
+  try {
+    parse(text);
+  } catch (...) {
+    if (hashing.joinable()) hashing.join();
+    throw;
+  }
+  if (hashing.joinable()) hashing.join();
+  return digest;
+}
+
 // A line of a spec user whose password comes from the environment or a
 // file: its hash is checked against that password (PBKDF2, the dear part).
 struct Verification {
@@ -165,40 +191,6 @@ std::vector<StaleTempFile> find_stale_temp_files(const spec::Spec& spec, const F
 
 }  // namespace
 
-namespace {
-
-// Below this size the digest is taken first, on this thread.
-constexpr std::size_t k_digest_beside_parse_bytes = 256 * 1024;
-
-// The content's digest, and `parse` run on it (at once, on two threads, for a large text).
-std::string digest_and_parse(const std::string& text, const std::function<void(const std::string&)>& parse) {
-  if (!parse) return sha256_hex(text);
-  if (text.size() < k_digest_beside_parse_bytes) {
-    std::string digest = sha256_hex(text);
-    parse(text);
-    return digest;
-  }
-  std::string digest;
-  std::thread hashing;
-  try {
-    hashing = std::thread([&] { digest = sha256_hex(text); });
-  } catch (const std::system_error&) {  // no thread to be had: one after the other
-    digest = sha256_hex(text);
-    parse(text);
-    return digest;
-  }
-  try {
-    parse(text);
-  } catch (...) {
-    hashing.join();
-    throw;
-  }
-  hashing.join();
-  return digest;
-}
-
-}  // namespace
-
 ObservedFile observe_file(const FileSystem& fs, const Root& root, const std::string& path,
                           std::size_t max_bytes, std::string* content,
                           const std::function<void(const std::string&)>& parse) {
@@ -209,38 +201,32 @@ ObservedFile observe_file(const FileSystem& fs, const Root& root, const std::str
   // FIFO put there is opened without waiting and refused; making a device
   // node takes root already.)
   ReadResult read = fs.read(host, max_bytes, LastLink::not_followed);
-  if (read.status == ReadStatus::ok) {
-    file.info = read.info;
-    file.digest = digest_and_parse(read.content, parse);
-    if (content != nullptr) *content = std::move(read.content);
-    return file;
-  }
-  // Otherwise stat says why (absent, a link, a FIFO), then a read again.
-  file.info = fs.stat(host, LastLink::not_followed);
-  file.digest = "absent";
-  if (!file.info.error.empty()) {
-    throw Error(host.str() + ": cannot inspect: " + file.info.error);
-  }
-  if (!file.info.exists()) return file;
-  if (file.info.kind == FileKind::symlink) {
-    // Never acted on through the link: its target is not what the spec
-    // names (and Mosquitto 2.1 opens its files O_NOFOLLOW).
-    throw Error(host.str() +
-                ": is a symbolic link; mosq-reconcile manages this path itself and does not "
-                "follow links there (nor does Mosquitto 2.1): remove the link, or name the "
-                "file it points to in the spec, and run again");
-  }
-  if (file.info.kind != FileKind::regular) {
-    throw Error(host.str() + ": is not a regular file; move it away and run again");
-  }
-  read = fs.read(host, max_bytes, LastLink::not_followed);
-  if (read.status == ReadStatus::missing) {
-    file.info = FileInfo{};
-    return file;
-  }
   if (read.status != ReadStatus::ok) {
-    throw Error(host.str() + ": cannot read: " + read.error);
+    // Stat says why (absent, a link, a FIFO); a regular file is read again.
+    const FileInfo info = fs.stat(host, LastLink::not_followed);
+    file.digest = "absent";
+    if (!info.error.empty()) {
+      throw Error(host.str() + ": cannot inspect: " + info.error);
+    }
+    if (!info.exists()) return file;
+    if (info.kind == FileKind::symlink) {
+      // Never acted on through the link: its target is not what the spec
+      // names (and Mosquitto 2.1 opens its files O_NOFOLLOW).
+      throw Error(host.str() +
+                  ": is a symbolic link; mosq-reconcile manages this path itself and does not "
+                  "follow links there (nor does Mosquitto 2.1): remove the link, or name the "
+                  "file it points to in the spec, and run again");
+    }
+    if (info.kind != FileKind::regular) {
+      throw Error(host.str() + ": is not a regular file; move it away and run again");
+    }
+    read = fs.read(host, max_bytes, LastLink::not_followed);
+    if (read.status == ReadStatus::missing) return file;
+    if (read.status != ReadStatus::ok) {
+      throw Error(host.str() + ": cannot read: " + read.error);
+    }
   }
+  file.info = read.info;
   file.digest = digest_and_parse(read.content, parse);
   if (content != nullptr) *content = std::move(read.content);
   return file;

@@ -1,14 +1,11 @@
 #include "util/account_lookup.h"
 
-#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <limits>
 
-#include "util/unique_fd.h"
+#include "util/file_system.h"
 
 namespace mosq {
 namespace {
@@ -16,25 +13,13 @@ namespace {
 // A larger account file is left to the C library.
 constexpr std::size_t k_max_account_file_bytes = 16 * 1024 * 1024;
 
-// The whole of a small regular file, nullopt otherwise.
-std::optional<std::string> read_small_file(const char* path) {
-  UniqueFd fd(::open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-  if (!fd) return std::nullopt;
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
-      static_cast<std::size_t>(st.st_size) > k_max_account_file_bytes) {
-    return std::nullopt;
-  }
-  std::string text(static_cast<std::size_t>(st.st_size), '\0');
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::read(fd.get(), text.data() + done, text.size() - done);
-    if (n < 0) return std::nullopt;
-    if (n == 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  text.resize(done);
-  return text;
+// The whole of a host file read as the filesystem seam reads any file (a
+// regular file, at most the cap, the C library's links followed), nullopt
+// otherwise.
+std::optional<std::string> read_host_file(const char* path) {
+  ReadResult read = real_file_system().read(HostPath::as_given(path), k_max_account_file_bytes, LastLink::followed);
+  if (read.status != ReadStatus::ok) return std::nullopt;
+  return std::move(read.content);
 }
 
 // Each line of a text, and whether `visit` wants the next.
@@ -100,7 +85,7 @@ FileAnswer first_line_named(std::string_view text, std::string_view name, std::s
 }
 
 bool files_first_on_this_host(std::string_view database) {
-  static const std::optional<std::string> conf = read_small_file("/etc/nsswitch.conf");
+  static const std::optional<std::string> conf = read_host_file("/etc/nsswitch.conf");
   return conf && looks_in_files_first(*conf, database);
 }
 
@@ -149,7 +134,7 @@ FileAnswer group_in_group(std::string_view group, std::string_view name, gid_t* 
 
 std::optional<UserAccount> find_user(const std::string& name) {
   if (files_first_on_this_host("passwd")) {
-    if (const auto text = read_small_file("/etc/passwd")) {
+    if (const auto text = read_host_file("/etc/passwd")) {
       UserAccount account;
       if (user_in_passwd(*text, name, &account) == FileAnswer::found) return account;
     }
@@ -160,7 +145,7 @@ std::optional<UserAccount> find_user(const std::string& name) {
 
 std::optional<gid_t> find_group(const std::string& name) {
   if (files_first_on_this_host("group")) {
-    if (const auto text = read_small_file("/etc/group")) {
+    if (const auto text = read_host_file("/etc/group")) {
       gid_t gid = 0;
       if (group_in_group(*text, name, &gid) == FileAnswer::found) return gid;
     }

@@ -164,7 +164,7 @@ class RealFileSystem : public FileSystem {
     // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
     // refused below, as is anything but a regular file).
     constexpr int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
-    UniqueFd fd = open_file_in_root(path, last, flags);
+    UniqueFd fd = open_in_root(path, last, flags);
     if (!fd) {  // the long way, which says what went wrong
       Located at = locate(path, last);
       if (at.error != 0) {
@@ -387,8 +387,8 @@ class RealFileSystem : public FileSystem {
       // The directory opened for reading in one openat2 where it can be
       // (else as locate() reaches it), and read with getdents64: readdir's
       // fdopendir would add an fstat and two fcntl calls.
-      UniqueFd listing = open_file_in_root(paths[first].sibling(dir_of), LastLink::followed,
-                                           O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      UniqueFd listing = open_in_root(paths[first].sibling(dir_of), LastLink::followed,
+                                      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (!listing) {
         Located at = locate(paths[first], LastLink::not_followed);
         if (at.error != 0) continue;

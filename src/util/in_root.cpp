@@ -141,33 +141,37 @@ UniqueFd open_dir_in_root_by_kernel(int root_fd, const std::string& relative) {
   return open_in_root_by_kernel(root_fd, relative, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
-UniqueFd open_file_in_root(const HostPath& path, LastLink last, int flags) {
-  if (!path.confined() || !g_kernel_resolves_in_root) return UniqueFd();
-  UniqueFd owned_root;
-  int root = -1;
-  if (g_kept.fd && g_kept.root == path.root()) {
-    root = g_kept.fd.get();
-  } else {
-    owned_root.reset(::open(path.root().empty() ? "/" : path.root().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!owned_root) return UniqueFd();
-    root = owned_root.get();
-  }
-  // locate() and open_at() refuse a link at the last component unless
-  // it is followed; "." and ".." there name a directory, never a file.
+// A confined path's root: the KeptRoot's descriptor, or one opened into
+// `owned` (-1, errno set, when it cannot be).
+int root_of(const HostPath& path, UniqueFd& owned) {
+  if (g_kept.fd && g_kept.root == path.root()) return g_kept.fd.get();
+  owned.reset(::open(path.root().empty() ? "/" : path.root().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  return owned ? owned.get() : -1;
+}
+
+UniqueFd open_in_root(const HostPath& path, LastLink last, int flags) {
+  // locate() and open_at() refuse a link at the last component unless it
+  // is followed (the kernel follows one for a path as given, as here).
+  flags |= last == LastLink::followed ? 0 : O_NOFOLLOW;
+  if (!path.confined()) return UniqueFd(::open(path.inside().c_str(), flags));
+  if (!g_kernel_resolves_in_root) return UniqueFd();
+  // "." and ".." as the last component are left to the long way.
   const std::string relative = relative_to_root(path.inside());
   const std::string name = base_name(path.inside());
   if (relative.empty() || name == "." || name == "..") return UniqueFd();
-  return open_in_root_by_kernel(root, relative, flags | (last == LastLink::followed ? 0 : O_NOFOLLOW));
+  UniqueFd owned_root;
+  const int root = root_of(path, owned_root);
+  if (root < 0) return UniqueFd();
+  return open_in_root_by_kernel(root, relative, flags);
 }
 
 UniqueFd open_dir_in_root(int root_fd, const std::string& relative) {
-  std::atomic<bool>& kernel_has_it = g_kernel_resolves_in_root;
-  if (kernel_has_it) {
+  if (g_kernel_resolves_in_root) {
     UniqueFd fd = open_dir_in_root_by_kernel(root_fd, relative);
     // EPERM: a seccomp filter that predates openat2 (opening O_PATH is
     // never refused with EPERM otherwise).
     if (fd || (errno != ENOSYS && errno != EPERM && errno != EAGAIN)) return fd;
-    if (errno != EAGAIN) kernel_has_it = false;
+    if (errno != EAGAIN) g_kernel_resolves_in_root = false;
   }
   return open_dir_in_root_by_walk(root_fd, relative);
 }
@@ -183,12 +187,9 @@ void split_path(const std::string& path, std::string& dir, std::string& name) {
   }
 }
 
-KeptRoot::KeptRoot(const std::string& root_dir) {
-  std::string root = root_dir;
-  while (root.size() > 1 && root.back() == '/') root.pop_back();
-  if (root == "/") root.clear();  // as HostPath names it
-  g_kept.fd.reset(::open(root.empty() ? "/" : root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  g_kept.root = std::move(root);
+KeptRoot::KeptRoot(const Root& root) {
+  g_kept.fd.reset(::open(root.empty() ? "/" : root.dir().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  g_kept.root = root.dir();  // as HostPath::root() names it
 }
 
 KeptRoot::~KeptRoot() {
@@ -208,16 +209,10 @@ Located locate(const HostPath& path, LastLink last) {
     at.kernel_follows = last == LastLink::followed;
     return at;
   }
-  if (g_kept.fd && g_kept.root == path.root()) {
-    at.root = g_kept.fd.get();
-  } else {
-    at.owned_root.reset(::open(path.root().empty() ? "/" : path.root().c_str(),
-                               O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!at.owned_root) {
-      at.error = errno;
-      return at;
-    }
-    at.root = at.owned_root.get();
+  at.root = root_of(path, at.owned_root);
+  if (at.root < 0) {
+    at.error = errno;
+    return at;
   }
   at.dir = open_dir_in_root(at.root, relative_to_root(dir));
   if (!at.dir) at.error = errno;

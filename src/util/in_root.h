@@ -55,8 +55,7 @@ struct Located {
   int at_flags() const { return kernel_follows ? 0 : AT_SYMLINK_NOFOLLOW; }
 };
 
-// Keeps a root directory ("" or "/" for none, else a --root directory)
-// open while it lives, and every confined path under that root is then
+// Keeps the run's root directory ("/" without --root) open while it lives, and every confined path under that root is then
 // resolved from this one descriptor: opening the root again for each path
 // cost two system calls a file (20,000 for a 10,000-user spec). A run
 // therefore works in the root directory that was there when it began.
@@ -64,7 +63,7 @@ struct Located {
 // the seam; a root that cannot be opened is opened per path as before.
 class KeptRoot {
  public:
-  explicit KeptRoot(const std::string& root_dir);
+  explicit KeptRoot(const Root& root);
   ~KeptRoot();
   KeptRoot(const KeptRoot&) = delete;
   KeptRoot& operator=(const KeptRoot&) = delete;
@@ -74,13 +73,14 @@ class KeptRoot {
 // kernel resolves it), and its last component. Never throws: at.error.
 Located locate(const HostPath& path, LastLink last);
 
-// A confined path (a file; a directory, given O_DIRECTORY) opened in one system call (openat2 resolving in
-// its root, links as locate() and follow_link() resolve them; O_NOFOLLOW
-// added for LastLink::not_followed), where locate() and open_at() take
-// three. An invalid descriptor for anything else (no openat2, a path as
-// given, any error): the caller then takes the long way, which also says
-// exactly what went wrong.
-UniqueFd open_file_in_root(const HostPath& path, LastLink last, int flags);
+// A file (a directory, given O_DIRECTORY) opened in one system call where
+// locate() and open_at() take three: a confined path with openat2
+// resolving in its root (links as locate() and follow_link() resolve
+// them), a path as given with open(2); O_NOFOLLOW added for
+// LastLink::not_followed. An invalid descriptor otherwise (no openat2, any
+// error): the caller then takes the long way, which also says exactly
+// what went wrong.
+UniqueFd open_in_root(const HostPath& path, LastLink last, int flags);
 
 // The link at at.name (the last component of an input, LastLink::followed)
 // replaced by its target, resolved inside the root as well. False when

@@ -4,20 +4,14 @@
 #include <pwd.h>
 
 #include <catch2/catch.hpp>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.h"
+
 namespace mosq {
 namespace {
-
-std::string host_file(const char* path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The name field of each line that has one.
 std::vector<std::string> names_in(const std::string& text) {
@@ -82,7 +76,7 @@ TEST_CASE("/etc/passwd and /etc/group text: the first line of a name, strictly p
 }
 
 TEST_CASE("find_user and find_group answer as getpwnam and getgrnam do on this host", "[util]") {
-  const auto users = names_in(host_file("/etc/passwd"));
+  const auto users = names_in(test::read_file("/etc/passwd"));
   REQUIRE_FALSE(users.empty());
   for (const std::string& name : users) {
     INFO(name);
@@ -94,7 +88,7 @@ TEST_CASE("find_user and find_group answer as getpwnam and getgrnam do on this h
       CHECK(found->gid == pw->pw_gid);
     }
   }
-  const auto groups = names_in(host_file("/etc/group"));
+  const auto groups = names_in(test::read_file("/etc/group"));
   REQUIRE_FALSE(groups.empty());
   for (const std::string& name : groups) {
     INFO(name);
