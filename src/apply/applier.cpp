@@ -84,9 +84,9 @@ std::string past_tense(plan::Action action) {
 // Writes each change in order; throws at the first failure, with what
 // was written before it in report.
 void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
-                   FileSystem& fs, const Root& root, std::int64_t now, std::int64_t real_now,
+                   FileSystem& fs, const Root& root, PkiIssuer& issuer, std::int64_t real_now,
                    const ApplyOptions& options, ApplyReport& report) {
-  PkiIssuer issuer(spec, secrets, fs, root, now, real_now);
+  issuer.prepare(plan);  // every key and certificate made before anything is written
   for (const StaleTempFile& stale : plan.stale_temp_files) {
     fs.remove_stale_temp_file(stale.beside, stale.name);
     report.done.push_back("removed stale temp file " + stale.path);
@@ -131,6 +131,33 @@ void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe
   }
 }
 
+// Holds the directory syncs of the writes made in its lifetime (see
+// FileSystem::hold_directory_syncs); sync() makes them durable, and the
+// destructor does when an exception skipped it (its errors then lost to
+// the one on its way).
+class HeldDirectorySyncs {
+ public:
+  explicit HeldDirectorySyncs(FileSystem& fs) : m_fs(fs) { m_fs.hold_directory_syncs(); }
+  HeldDirectorySyncs(const HeldDirectorySyncs&) = delete;
+  HeldDirectorySyncs& operator=(const HeldDirectorySyncs&) = delete;
+  ~HeldDirectorySyncs() {
+    if (m_held) {
+      try {
+        m_fs.sync_held_directories();
+      } catch (...) {
+      }
+    }
+  }
+  void sync() {
+    m_held = false;
+    m_fs.sync_held_directories();
+  }
+
+ private:
+  FileSystem& m_fs;
+  bool m_held = true;
+};
+
 // The plan as far as apply got: changes not written become no-ops, and
 // the broker is asked only for what the written ones need.
 plan::Plan written_part(const plan::Plan& plan, std::size_t written) {
@@ -158,12 +185,23 @@ ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
                        const observe::EnvLookup& env, std::int64_t now, const ApplyOptions& options) {
   check_can_issue(plan, spec, secrets, root);  // throws before anything is written
   ApplyReport report;
-  try {
-    write_changes(plan, spec, secrets, fs, root, now, host.now(), options, report);
-    // Real time, not --now: when the key was last opened, for people.
-    record_verified_keys(spec, secrets, fs, root, host.now(), RecordedKeys::reopened);
-  } catch (const Error& e) {
-    report.error = e.what();
+  {
+    HeldDirectorySyncs syncs(fs);
+    try {
+      PkiIssuer issuer(spec, secrets, fs, root, now, host.now());
+      write_changes(plan, spec, secrets, fs, root, issuer, host.now(), options, report);
+      // Real time, not --now: when the key was last opened, for people.
+      record_verified_keys(spec, secrets, fs, root, host.now(), RecordedKeys::reopened, &issuer.written());
+    } catch (const Error& e) {
+      report.error = e.what();
+    }
+    // What was renamed is made durable before the broker is told, even
+    // after a failure.
+    try {
+      syncs.sync();
+    } catch (const Error& e) {
+      report.error = report.error ? *report.error + "\n" + e.what() : std::string(e.what());
+    }
   }
   const bool complete = !report.error;
   if (!complete && report.files_written == 0) return report;  // nothing for the broker to see

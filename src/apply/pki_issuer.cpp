@@ -1,9 +1,11 @@
 #include "apply/pki_issuer.h"
 
 #include <algorithm>
+#include <variant>
 
 #include "observe/read_limits.h"
 #include "spec/spec_error.h"
+#include "util/digest.h"
 #include "util/error.h"
 
 namespace mosq::apply {
@@ -134,8 +136,12 @@ const crypto::PrivateKey& PkiIssuer::ca_key() const {
 }
 
 const crypto::Certificate& PkiIssuer::ca_certificate() {
+  const std::string& path = m_spec.tls->ca.cert_path;
+  for (const Made& made : m_made) {
+    if (made.path == path && made.cert) return *made.cert;
+  }
   if (m_ca_cert) return *m_ca_cert;
-  const HostPath cert_file = m_root.host_path(m_spec.tls->ca.cert_path);
+  const HostPath cert_file = m_root.host_path(path);
   const std::string host = cert_file.str();
   ReadResult read = m_fs.read(cert_file, observe::k_max_pem_bytes, LastLink::not_followed);
   if (read.status != ReadStatus::ok) throw Error(host + ": cannot read: " + read.error);
@@ -145,45 +151,81 @@ const crypto::Certificate& PkiIssuer::ca_certificate() {
   return *m_ca_cert;
 }
 
-void PkiIssuer::write(const plan::Change& change) {
+void PkiIssuer::prepare(const plan::Plan& plan) {
+  for (const plan::Change& change : plan.changes) {
+    const bool pki = std::holds_alternative<plan::KeyDetails>(change.details) ||
+                     std::holds_alternative<plan::CertificateDetails>(change.details);
+    if (pki && change.content_changes) make(change);
+  }
+}
+
+void PkiIssuer::make(const plan::Change& change) {
   const spec::CertificateSpec& wanted = spec_for(change);
+  Made made;
+  made.path = change.path;
   if (change.kind() == plan::ResourceKind::ca_key) {
     if (change.action != plan::Action::update) {  // else the same key, re-encrypted
       m_new_ca_key = crypto::PrivateKey::generate(wanted.key_type);
     }
-    Secret pem = ca_key().to_pem(ca_passphrase());
-    m_fs.write_atomic(m_root.host_path(wanted.key_path), pem.reveal(), change.policy);
+    made.key = &ca_key();
+    if (const Secret* passphrase = ca_passphrase()) {
+      made.pending_key_pem = std::async(std::launch::async, [key = ca_key().duplicate(), passphrase] {
+        return key.to_pem(passphrase);
+      });
+    } else {
+      made.key_pem = ca_key().to_pem(nullptr);
+    }
+  } else if (change.kind() == plan::ResourceKind::server_key || change.kind() == plan::ResourceKind::client_key) {
+    auto made_key = m_keys.insert_or_assign(wanted.key_path, crypto::PrivateKey::generate(wanted.key_type));
+    made.key = &made_key.first->second;
+    made.key_pem = made.key->to_pem(nullptr);
+  } else {
+    crypto::CertificateRequest request;
+    request.subject = wanted.subject;
+    request.subject_alt_names = wanted.subject_alt_names;
+    request.validity_days = wanted.validity_days;
+    request.now = m_now;
+    // --now in the future: valid from today all the same, so the broker can
+    // serve it now; notAfter still counts from --now, so the run converges.
+    request.valid_from = std::min<std::int64_t>(m_now, m_real_now);
+    if (change.kind() == plan::ResourceKind::ca_certificate) {
+      request.profile = crypto::CertificateProfile::ca;
+      made.cert = crypto::issue_certificate(request, ca_key(), nullptr, ca_key());
+    } else {
+      request.profile = change.kind() == plan::ResourceKind::server_certificate ? crypto::CertificateProfile::server
+                                                                                 : crypto::CertificateProfile::client;
+      made.cert = crypto::issue_certificate(request, key_for(wanted.key_path), &ca_certificate(), ca_key());
+    }
+  }
+  m_made.push_back(std::move(made));
+}
+
+PkiIssuer::Made& PkiIssuer::made_for(const std::string& path) {
+  for (Made& made : m_made) {
+    if (made.path == path) return made;
+  }
+  throw Error("internal error: nothing was made for " + path);
+}
+
+void PkiIssuer::write(const plan::Change& change) {
+  Made& made = made_for(change.path);
+  const HostPath host = m_root.host_path(change.path);
+  if (made.cert) {
+    const std::string pem = made.cert->to_pem();
+    m_fs.write_atomic(host, pem, change.policy);
+    m_written.certificates.push_back(WrittenCertificate{change.path, sha256_hex(pem), std::move(*made.cert)});
+    made.cert.reset();
     return;
   }
-  if (change.kind() == plan::ResourceKind::server_key ||
-      change.kind() == plan::ResourceKind::client_key) {
-    auto made =
-        m_keys.insert_or_assign(wanted.key_path, crypto::PrivateKey::generate(wanted.key_type));
-    Secret pem = made.first->second.to_pem(nullptr);
-    m_fs.write_atomic(m_root.host_path(wanted.key_path), pem.reveal(), change.policy);
-    return;
+  const bool encrypted = made.pending_key_pem.valid();
+  const Secret pem = encrypted ? made.pending_key_pem.get() : std::move(*made.key_pem);
+  made.key_pem.reset();
+  m_fs.write_atomic(host, pem.reveal(), change.policy);
+  // A key not of our types is not remembered: the record then opens it.
+  if (const std::optional<crypto::KeyType> type = made.key->type()) {
+    m_written.keys.push_back(
+        WrittenKey{change.path, sha256_hex(pem.reveal()), made.key->public_key_fingerprint(), *type, encrypted});
   }
-  crypto::CertificateRequest request;
-  request.subject = wanted.subject;
-  request.subject_alt_names = wanted.subject_alt_names;
-  request.validity_days = wanted.validity_days;
-  request.now = m_now;
-  // --now in the future: valid from today all the same, so the broker can
-  // serve it now; notAfter still counts from --now, so the run converges.
-  request.valid_from = std::min<std::int64_t>(m_now, m_real_now);
-  if (change.kind() == plan::ResourceKind::ca_certificate) {
-    request.profile = crypto::CertificateProfile::ca;
-    m_ca_cert = crypto::issue_certificate(request, ca_key(), nullptr, ca_key());
-    m_fs.write_atomic(m_root.host_path(wanted.cert_path), m_ca_cert->to_pem(), change.policy);
-    return;
-  }
-  request.profile = change.kind() == plan::ResourceKind::server_certificate
-                        ? crypto::CertificateProfile::server
-                        : crypto::CertificateProfile::client;
-  const crypto::PrivateKey& subject_key = key_for(wanted.key_path);
-  crypto::Certificate cert =
-      crypto::issue_certificate(request, subject_key, &ca_certificate(), ca_key());
-  m_fs.write_atomic(m_root.host_path(wanted.cert_path), cert.to_pem(), change.policy);
 }
 
 }  // namespace mosq::apply

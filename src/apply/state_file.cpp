@@ -35,15 +35,29 @@ observe::KeyRecord record_of(const std::string& path, const observe::LoadedKey& 
                             std::string(crypto::key_type_name(*key.observed.type)), now};
 }
 
-// The encrypted CA key's record, as the file now is on disk: the old record
+observe::KeyRecord record_of(const WrittenKey& key, std::int64_t now) {
+  return observe::KeyRecord{key.path, key.file_sha256, key.public_key_sha256,
+                            std::string(crypto::key_type_name(key.type)), now};
+}
+
+// The key this run wrote at path, when the file still holds it; else null.
+const WrittenKey* written_key(const WrittenPki* written, const std::string& path, const std::string& digest) {
+  return written != nullptr ? written->key(path, digest) : nullptr;
+}
+
+// The encrypted CA key's record, as the file now is on disk: what this run
+// wrote there, when the file still holds it; else the old record
 // when the file is unchanged and this run did not decrypt it; else the key
 // this run opened with the passphrase (or opens now, when this run wrote
 // it anew); nullopt when no key opens.
 std::optional<observe::KeyRecord> ca_key_record(const observe::ResolvedSecrets& secrets, const FileSystem& fs,
                                                 const Root& root, const std::optional<observe::KeyRecord>& old,
-                                                std::int64_t now) {
+                                                const WrittenPki* written, std::int64_t now) {
   const std::string& path = secrets.ca_key->name;
   const std::string digest = observe::observe_file(fs, root, path, observe::k_max_pem_bytes, nullptr).digest;
+  if (const WrittenKey* made = written_key(written, path, digest); made && made->encrypted) {
+    return record_of(*made, now);
+  }
   const observe::LoadedKey* key = &secrets.ca_key->loaded;
   const bool unchanged = old && old->path == path && old->file_sha256 == digest;
   if (unchanged && (!key->key || key->observed.file.digest != digest)) return old;
@@ -56,16 +70,26 @@ std::optional<observe::KeyRecord> ca_key_record(const observe::ResolvedSecrets& 
   return record_of(path, *key, now);
 }
 
-// A plain key file's record: the key as it opens now (the old record when
-// it holds the same key: when it was first recorded stays); nullopt when it
+// A plain key file's record: what this run wrote there, when the file
+// still holds it; else the key as it opens now (the old record when it
+// holds the same key: when it was first recorded stays); nullopt when it
 // does not open. With `trust_old`, an old record of the same file content
 // is kept without opening the file again.
 std::optional<observe::KeyRecord> plain_key_record(const FileSystem& fs, const Root& root, const std::string& path,
-                                                   const observe::KeyRecord* old, bool trust_old, std::int64_t now) {
-  const observe::LoadedKey key = observe::observe_key(fs, root, path, nullptr, trust_old ? old : nullptr);
-  if (key.vouched()) return *old;
-  if (!key.key || key.observed.encrypted || !key.observed.type) return std::nullopt;
-  observe::KeyRecord record = record_of(path, key, now);
+                                                   const observe::KeyRecord* old, bool trust_old,
+                                                   const WrittenPki* written, std::int64_t now) {
+  const WrittenKey* made = nullptr;
+  if (written != nullptr) {
+    made = written->key(path, observe::observe_file(fs, root, path, observe::k_max_pem_bytes, nullptr).digest);
+    if (made && made->encrypted) made = nullptr;
+  }
+  std::optional<observe::LoadedKey> opened;
+  if (!made) {
+    opened = observe::observe_key(fs, root, path, nullptr, trust_old ? old : nullptr);
+    if (opened->vouched()) return *old;
+    if (!opened->key || opened->observed.encrypted || !opened->observed.type) return std::nullopt;
+  }
+  observe::KeyRecord record = made ? record_of(*made, now) : record_of(path, *opened, now);
   if (old && old->file_sha256 == record.file_sha256 && old->public_key_sha256 == record.public_key_sha256 &&
       old->key_type == record.key_type) {
     record.verified_at = old->verified_at;
@@ -74,21 +98,28 @@ std::optional<observe::KeyRecord> plain_key_record(const FileSystem& fs, const R
 }
 
 // The CA certificate file the others' signatures are checked under: read
-// once, parsed only when a record must be made anew.
+// once, parsed only when a record must be made anew (and not at all when it
+// holds the certificate this run wrote there).
 struct IssuerFile {
+  std::string path;
   observe::ObservedFile file;
   std::string content;
+  const WrittenPki* written = nullptr;
   std::optional<crypto::Certificate> cert;
   bool tried = false;
 
   const crypto::Certificate* parsed() {
+    if (const WrittenCertificate* made = written != nullptr ? written->certificate(path, file.digest) : nullptr) {
+      return &made->cert;
+    }
     if (!tried && file.exists()) cert = crypto::Certificate::parse_pem(content, nullptr);
     tried = true;
     return cert ? &*cert : nullptr;
   }
 };
 
-// A certificate file's record: the file parsed now, its signature checked
+// A certificate file's record: the file parsed now (or the certificate this
+// run wrote there, when the file still holds it), its signature checked
 // under the CA certificate (its own key, for the CA); nullopt when it holds
 // no certificate or there is no CA certificate. With `trust_old`, an old
 // record of the same file and CA file is kept without parsing either.
@@ -100,9 +131,13 @@ std::optional<observe::CertificateRecord> certificate_record(const FileSystem& f
   const observe::ObservedFile file = observe::observe_file(fs, root, path, observe::k_max_pem_bytes, &content);
   if (!file.exists() || !issuer.file.exists()) return std::nullopt;
   if (trust_old && old && old->file_sha256 == file.digest && old->issuer_sha256 == issuer.file.digest) return *old;
-  std::optional<crypto::Certificate> cert = crypto::Certificate::parse_pem(content, nullptr);
-  if (!cert) return std::nullopt;
-  const crypto::Certificate* signer = is_ca ? &*cert : issuer.parsed();
+  const WrittenCertificate* made =
+      issuer.written != nullptr ? issuer.written->certificate(path, file.digest) : nullptr;
+  std::optional<crypto::Certificate> parsed;
+  if (!made) parsed = crypto::Certificate::parse_pem(content, nullptr);
+  if (!made && !parsed) return std::nullopt;
+  const crypto::Certificate* cert = made ? &made->cert : &*parsed;
+  const crypto::Certificate* signer = is_ca ? cert : issuer.parsed();
   observe::CertificateRecord record;
   record.path = path;
   record.file_sha256 = file.digest;
@@ -119,7 +154,8 @@ std::optional<observe::CertificateRecord> certificate_record(const FileSystem& f
 }  // namespace
 
 void record_verified_keys(const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
-                          FileSystem& fs, const Root& root, std::int64_t now, RecordedKeys recorded) {
+                          FileSystem& fs, const Root& root, std::int64_t now, RecordedKeys recorded,
+                          const WrittenPki* written) {
   if (!spec.tls) return;
   const spec::Tls& tls = *spec.tls;
   std::vector<std::string> plain_keys{tls.server.key_path};
@@ -129,18 +165,20 @@ void record_verified_keys(const spec::Spec& spec, const observe::ResolvedSecrets
   update_tool_state(fs, root, [&](observe::ToolState& state) {
     // A run without the passphrase keeps the CA key's record it found.
     if (ca_file && tls.ca.passphrase_env && secrets.ca_passphrase) {
-      state.verified_ca_key = ca_key_record(secrets, fs, root, state.verified_ca_key, now);
+      state.verified_ca_key = ca_key_record(secrets, fs, root, state.verified_ca_key, written, now);
     }
     std::vector<observe::KeyRecord> records;
     for (const std::string& path : plain_keys) {
       if (auto record = plain_key_record(fs, root, path, state.key_record(path),
-                                         recorded == RecordedKeys::trusted, now)) {
+                                         recorded == RecordedKeys::trusted, written, now)) {
         records.push_back(std::move(*record));
       }
     }
     state.verified_keys = std::move(records);  // the keys this spec manages, no others
 
     IssuerFile issuer;
+    issuer.path = tls.ca.cert_path;
+    issuer.written = written;
     issuer.file = observe::observe_file(fs, root, tls.ca.cert_path, observe::k_max_pem_bytes, &issuer.content);
     std::vector<std::pair<std::string, bool>> certificates{{tls.ca.cert_path, true}, {tls.server.cert_path, false}};
     for (const spec::ClientCertificateSpec& client : tls.clients) {

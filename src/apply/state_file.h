@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "apply/written_pki.h"
 #include "observe/secrets.h"
 #include "observe/tool_state.h"
 #include "plan/plan.h"
@@ -33,7 +34,10 @@ enum class RecordedKeys { trusted, reopened };
 // encrypted CA key is recorded by a run that has its passphrase, from the
 // key it decrypted (a run that did not decrypt it keeps the record of an
 // unchanged file; a run without the passphrase keeps the record it found).
+// A key or certificate file that still holds what this run wrote
+// (`written`, may be null) is recorded from that, without opening it.
 void record_verified_keys(const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
-                          FileSystem& fs, const Root& root, std::int64_t now, RecordedKeys recorded);
+                          FileSystem& fs, const Root& root, std::int64_t now, RecordedKeys recorded,
+                          const WrittenPki* written = nullptr);
 
 }  // namespace mosq::apply

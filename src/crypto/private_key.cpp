@@ -241,6 +241,13 @@ PrivateKey PrivateKey::generate(KeyType type) {
   return PrivateKey(std::move(key));
 }
 
+PrivateKey PrivateKey::duplicate() const {
+  ErrorQueueGuard guard;
+  EvpPkeyPtr copy(EVP_PKEY_dup(m_key.get()));
+  if (!copy) throw Error(drain_openssl_errors("cannot copy a key"));
+  return PrivateKey(std::move(copy));
+}
+
 std::optional<KeyType> PrivateKey::type() const { return key_type_of(m_key.get()); }
 
 std::string PrivateKey::describe() const { return describe_key(m_key.get()); }

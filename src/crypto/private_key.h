@@ -35,6 +35,10 @@ class PrivateKey {
   // safe to print, identifies the key pair.
   std::string public_key_fingerprint() const;
 
+  // An independent copy (EVP_PKEY_dup): one thread may encode it while
+  // another signs with this one. Throws Error when OpenSSL fails.
+  PrivateKey duplicate() const;
+
   // PKCS#8 PEM; encrypted with AES-256-CBC when passphrase is given.
   // Throws Error for an empty passphrase or one over k_max_passphrase_bytes.
   Secret to_pem(const Secret* passphrase) const;

@@ -265,7 +265,7 @@ class RealFileSystem : public FileSystem {
     if (::renameat(at.dir.get(), tmp.c_str(), at.dir.get(), at.name.c_str()) != 0) {
       fail("rename failed");
     }
-    fsync_directory(at, shown);
+    sync_directory_of(at, shown);
   }
 
   void create_directories(const HostPath& path, mode_t mode) override {
@@ -289,7 +289,7 @@ class RealFileSystem : public FileSystem {
       if (!made || ::fchmod(made.get(), mode) != 0) {
         throw Error(dir.str() + ": cannot set mode: " + errno_text(errno));
       }
-      fsync_directory(at, dir.str());
+      sync_directory_of(at, dir.str());
     }
   }
 
@@ -437,6 +437,53 @@ class RealFileSystem : public FileSystem {
       throw Error(shown + ": cannot remove: " + errno_text(errno));
     }
   }
+
+  void hold_directory_syncs() override { m_holding = true; }
+
+  void sync_held_directories() override {
+    m_holding = false;
+    std::vector<HeldDirectory> held = std::move(m_held);
+    m_held.clear();
+    std::string failed;
+    for (const HeldDirectory& dir : held) {
+      if (::fsync(dir.fd.get()) != 0) {
+        failed += (failed.empty() ? "" : "\n") + dir.shown + ": directory fsync failed: " + errno_text(errno);
+      }
+    }
+    if (!failed.empty()) throw Error(failed);
+  }
+
+ private:
+  // A directory that holds a new name (a file renamed in, a directory
+  // made), to be fsync'ed once: `shown` is the first such name, for messages.
+  struct HeldDirectory {
+    dev_t dev;
+    ino_t ino;
+    std::string shown;
+    UniqueFd fd;
+  };
+
+  // Makes the new name `at` stands for durable: fsyncs its directory now,
+  // or, while syncs are held, keeps the directory (once) for later.
+  void sync_directory_of(const Located& at, const std::string& shown) {
+    if (!m_holding) {
+      fsync_directory(at, shown);
+      return;
+    }
+    struct stat st {};
+    if (::fstat(at.dir.get(), &st) != 0) {
+      throw Error(shown + ": cannot stat its directory: " + errno_text(errno));
+    }
+    for (const HeldDirectory& dir : m_held) {
+      if (dir.dev == st.st_dev && dir.ino == st.st_ino) return;
+    }
+    UniqueFd fd = open_directory(at);
+    if (!fd) throw Error(shown + ": cannot open its directory to sync: " + errno_text(errno));
+    m_held.push_back(HeldDirectory{st.st_dev, st.st_ino, shown, std::move(fd)});
+  }
+
+  bool m_holding = false;
+  std::vector<HeldDirectory> m_held;
 };
 
 }  // namespace

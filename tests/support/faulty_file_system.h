@@ -49,6 +49,8 @@ class FaultyFileSystem : public FileSystem {
     return real().stale_temp_files(paths);
   }
   void remove_stale_temp_file(const HostPath& path, const std::string& temp_name) override;
+  void hold_directory_syncs() override { real().hold_directory_syncs(); }
+  void sync_held_directories() override { real().sync_held_directories(); }
 
  private:
   static FileSystem& real() { return real_file_system(); }
