@@ -2,7 +2,7 @@
 # build and the tests need when they are missing (a fresh Debian 12).
 build_packages=(g++ cmake make pkg-config libssl-dev openssl libyaml-cpp-dev
   libboost-filesystem-dev libboost-program-options-dev nlohmann-json3-dev catch2)
-test_packages=(mosquitto mosquitto-clients python3 python3-jsonschema python3-yaml dpkg-dev file ansible-core)
+test_packages=(mosquitto mosquitto-clients python3 python3-jsonschema python3-yaml dpkg-dev file ansible-core strace)
 fuzz_packages=(clang libclang-rt-14-dev)
 
 install_packages() {
