@@ -306,9 +306,9 @@ int main(int argc, char** argv) try {
                   "no-op --plan " + fmt("%.1f ms", t4.b_ms), "<= 3.00x", true, t4.ratio <= 3.0});
   {
     // What the greenfield apply waits for on this disk: each write is a
-    // temp file fsync'ed, renamed, and its directory fsync'ed, and each
-    // new directory's parent is fsync'ed. Counted with strace when it is
-    // installed; timed as the median of 15 fsyncs of a new one-byte file.
+    // temp file fsync'ed and renamed, and each directory that got a new
+    // name is fsync'ed once after the renames. Counted with strace when it
+    // is installed; timed as the median of 15 fsyncs of a new one-byte file.
     int fsyncs = -1;
     if (::access("/usr/bin/strace", X_OK) == 0) {
       sh("rm -rf " + tmp + "/green && mkdir -p " + green_root + "/run/secrets && cp " + ec_root +
