@@ -40,11 +40,6 @@ observe::KeyRecord record_of(const WrittenKey& key, std::int64_t now) {
                             std::string(crypto::key_type_name(key.type)), now};
 }
 
-// The key this run wrote at path, when the file still holds it; else null.
-const WrittenKey* written_key(const WrittenPki* written, const std::string& path, const std::string& digest) {
-  return written != nullptr ? written->key(path, digest) : nullptr;
-}
-
 // The encrypted CA key's record, as the file now is on disk: what this run
 // wrote there, when the file still holds it; else the old record
 // when the file is unchanged and this run did not decrypt it; else the key
@@ -52,10 +47,10 @@ const WrittenKey* written_key(const WrittenPki* written, const std::string& path
 // it anew); nullopt when no key opens.
 std::optional<observe::KeyRecord> ca_key_record(const observe::ResolvedSecrets& secrets, const FileSystem& fs,
                                                 const Root& root, const std::optional<observe::KeyRecord>& old,
-                                                const WrittenPki* written, std::int64_t now) {
+                                                const WrittenPki& written, std::int64_t now) {
   const std::string& path = secrets.ca_key->name;
   const std::string digest = observe::observe_file(fs, root, path, observe::k_max_pem_bytes, nullptr).digest;
-  if (const WrittenKey* made = written_key(written, path, digest); made && made->encrypted) {
+  if (const WrittenKey* made = written.key(path); made && made->encrypted && made->file_sha256 == digest) {
     return record_of(*made, now);
   }
   const observe::LoadedKey* key = &secrets.ca_key->loaded;
@@ -77,11 +72,12 @@ std::optional<observe::KeyRecord> ca_key_record(const observe::ResolvedSecrets& 
 // is kept without opening the file again.
 std::optional<observe::KeyRecord> plain_key_record(const FileSystem& fs, const Root& root, const std::string& path,
                                                    const observe::KeyRecord* old, bool trust_old,
-                                                   const WrittenPki* written, std::int64_t now) {
-  const WrittenKey* made = nullptr;
-  if (written != nullptr) {
-    made = written->key(path, observe::observe_file(fs, root, path, observe::k_max_pem_bytes, nullptr).digest);
-    if (made && made->encrypted) made = nullptr;
+                                                   const WrittenPki& written, std::int64_t now) {
+  // The file is read for its digest only when this run wrote it.
+  const WrittenKey* made = written.key(path);
+  if (made && (made->encrypted ||
+               made->file_sha256 != observe::observe_file(fs, root, path, observe::k_max_pem_bytes, nullptr).digest)) {
+    made = nullptr;
   }
   std::optional<observe::LoadedKey> opened;
   if (!made) {
@@ -104,12 +100,12 @@ struct IssuerFile {
   std::string path;
   observe::ObservedFile file;
   std::string content;
-  const WrittenPki* written = nullptr;
+  const WrittenPki* written = nullptr;  // set by record_verified_keys
   std::optional<crypto::Certificate> cert;
   bool tried = false;
 
   const crypto::Certificate* parsed() {
-    if (const WrittenCertificate* made = written != nullptr ? written->certificate(path, file.digest) : nullptr) {
+    if (const WrittenCertificate* made = written->certificate(path); made && made->file_sha256 == file.digest) {
       return &made->cert;
     }
     if (!tried && file.exists()) cert = crypto::Certificate::parse_pem(content, nullptr);
@@ -131,8 +127,8 @@ std::optional<observe::CertificateRecord> certificate_record(const FileSystem& f
   const observe::ObservedFile file = observe::observe_file(fs, root, path, observe::k_max_pem_bytes, &content);
   if (!file.exists() || !issuer.file.exists()) return std::nullopt;
   if (trust_old && old && old->file_sha256 == file.digest && old->issuer_sha256 == issuer.file.digest) return *old;
-  const WrittenCertificate* made =
-      issuer.written != nullptr ? issuer.written->certificate(path, file.digest) : nullptr;
+  const WrittenCertificate* made = issuer.written->certificate(path);
+  if (made && made->file_sha256 != file.digest) made = nullptr;
   std::optional<crypto::Certificate> parsed;
   if (!made) parsed = crypto::Certificate::parse_pem(content, nullptr);
   if (!made && !parsed) return std::nullopt;
@@ -155,8 +151,10 @@ std::optional<observe::CertificateRecord> certificate_record(const FileSystem& f
 
 void record_verified_keys(const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
                           FileSystem& fs, const Root& root, std::int64_t now, RecordedKeys recorded,
-                          const WrittenPki* written) {
+                          const WrittenPki* written_or_null) {
   if (!spec.tls) return;
+  const WrittenPki nothing_written;
+  const WrittenPki& written = written_or_null != nullptr ? *written_or_null : nothing_written;
   const spec::Tls& tls = *spec.tls;
   std::vector<std::string> plain_keys{tls.server.key_path};
   for (const spec::ClientCertificateSpec& client : tls.clients) plain_keys.push_back(client.certificate.key_path);
@@ -178,7 +176,7 @@ void record_verified_keys(const spec::Spec& spec, const observe::ResolvedSecrets
 
     IssuerFile issuer;
     issuer.path = tls.ca.cert_path;
-    issuer.written = written;
+    issuer.written = &written;
     issuer.file = observe::observe_file(fs, root, tls.ca.cert_path, observe::k_max_pem_bytes, &issuer.content);
     std::vector<std::pair<std::string, bool>> certificates{{tls.ca.cert_path, true}, {tls.server.cert_path, false}};
     for (const spec::ClientCertificateSpec& client : tls.clients) {

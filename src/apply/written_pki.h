@@ -33,20 +33,16 @@ struct WrittenPki {
   std::vector<WrittenKey> keys;
   std::vector<WrittenCertificate> certificates;
 
-  // What was last written to path, if the file still holds those bytes
-  // (its digest now is file_sha256); else null.
-  const WrittenKey* key(const std::string& path, const std::string& file_sha256) const {
-    return find(keys, path, file_sha256);
-  }
-  const WrittenCertificate* certificate(const std::string& path, const std::string& file_sha256) const {
-    return find(certificates, path, file_sha256);
-  }
+  // What was last written to path (as the spec names it), or null. The
+  // file still holds it when its digest now is file_sha256.
+  const WrittenKey* key(const std::string& path) const { return last(keys, path); }
+  const WrittenCertificate* certificate(const std::string& path) const { return last(certificates, path); }
 
  private:
   template <typename T>
-  static const T* find(const std::vector<T>& items, const std::string& path, const std::string& file_sha256) {
+  static const T* last(const std::vector<T>& items, const std::string& path) {
     for (auto it = items.rbegin(); it != items.rend(); ++it) {
-      if (it->path == path) return it->file_sha256 == file_sha256 ? &*it : nullptr;
+      if (it->path == path) return &*it;
     }
     return nullptr;
   }
