@@ -131,32 +131,36 @@ void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe
   }
 }
 
-// Holds the directory syncs of the writes made in its lifetime (see
-// FileSystem::hold_directory_syncs); sync() makes them durable, and the
-// destructor does when an exception skipped it (its errors then lost to
-// the one on its way).
-class HeldDirectorySyncs {
+// Holds the writes made in its lifetime (FileSystem::hold_writes):
+// commit() puts them in place and makes them durable; the destructor does
+// when an exception skipped commit() (its errors then lost to the one on
+// its way).
+class HeldWrites {
  public:
-  explicit HeldDirectorySyncs(FileSystem& fs) : m_fs(fs) { m_fs.hold_directory_syncs(); }
-  HeldDirectorySyncs(const HeldDirectorySyncs&) = delete;
-  HeldDirectorySyncs& operator=(const HeldDirectorySyncs&) = delete;
-  ~HeldDirectorySyncs() {
+  explicit HeldWrites(FileSystem& fs) : m_fs(fs) { m_fs.hold_writes(); }
+  HeldWrites(const HeldWrites&) = delete;
+  HeldWrites& operator=(const HeldWrites&) = delete;
+  ~HeldWrites() {
     if (m_held) {
       try {
-        m_fs.sync_held_directories();
+        m_fs.commit_held_writes();
       } catch (...) {
       }
     }
   }
-  void sync() {
+  void commit() {
     m_held = false;
-    m_fs.sync_held_directories();
+    m_fs.commit_held_writes();
   }
 
  private:
   FileSystem& m_fs;
   bool m_held = true;
 };
+
+void add_error(ApplyReport& report, const Error& e) {
+  report.error = report.error ? *report.error + "\n" + e.what() : std::string(e.what());
+}
 
 // The plan as far as apply got: changes not written become no-ops, and
 // the broker is asked only for what the written ones need.
@@ -185,22 +189,33 @@ ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
                        const observe::EnvLookup& env, std::int64_t now, const ApplyOptions& options) {
   check_can_issue(plan, spec, secrets, root);  // throws before anything is written
   ApplyReport report;
+  PkiIssuer issuer(spec, secrets, fs, root, now, host.now());
   {
-    HeldDirectorySyncs syncs(fs);
+    // The files are put in place together after the last is written (after
+    // a failure too: those written before it), recorded in the state file,
+    // and their directories synced once, before the broker is told. A
+    // commit that fails leaves the report counting the files it names as
+    // written: the broker may be asked to reload for a file that stayed as
+    // it was, which it reads as before.
+    HeldWrites writes(fs);
     try {
-      PkiIssuer issuer(spec, secrets, fs, root, now, host.now());
       write_changes(plan, spec, secrets, fs, root, issuer, host.now(), options, report);
-      // Real time, not --now: when the key was last opened, for people.
-      record_verified_keys(spec, secrets, fs, root, host.now(), RecordedKeys::reopened, &issuer.written());
     } catch (const Error& e) {
       report.error = e.what();
     }
-    // What was renamed is made durable before the broker is told, even
-    // after a failure.
     try {
-      syncs.sync();
+      fs.put_held_writes_in_place();  // the records read them
+      // Real time, not --now: when the key was last opened, for people.
+      if (!report.error) {
+        record_verified_keys(spec, secrets, fs, root, host.now(), RecordedKeys::reopened, &issuer.written());
+      }
     } catch (const Error& e) {
-      report.error = report.error ? *report.error + "\n" + e.what() : std::string(e.what());
+      add_error(report, e);
+    }
+    try {
+      writes.commit();
+    } catch (const Error& e) {
+      add_error(report, e);
     }
   }
   const bool complete = !report.error;
@@ -208,7 +223,7 @@ ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
   try {
     notify_broker(complete ? plan : written_part(plan, report.files_written), spec, fs, host, root, env, report);
   } catch (const Error& e) {
-    report.error = report.error ? *report.error + "\n" + e.what() : std::string(e.what());
+    add_error(report, e);
   }
   return report;
 }

@@ -222,6 +222,14 @@ class RealFileSystem : public FileSystem {
   void write_atomic(const HostPath& path, std::string_view content,
                     const FilePolicy& policy) override {
     const std::string shown = path.str();
+    // A path written twice in one hold: the first write is put in place
+    // before the second is made.
+    for (const StagedFile& staged : m_staged) {
+      if (staged.shown == shown) {
+        commit_staged();
+        break;
+      }
+    }
     Located at = locate_or_throw(path, LastLink::not_followed, "cannot open its directory");
     std::random_device rd;
     std::string tmp;
@@ -257,6 +265,14 @@ class RealFileSystem : public FileSystem {
         fail("write failed");
       }
       done += static_cast<std::size_t>(n);
+    }
+    if (m_holding) {
+      // Writeback starts now, so the commit's fsyncs find it under way and
+      // one journal commit covers every held file (an optimisation only:
+      // its failure is not an error, the fsync still comes).
+      ::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+      m_staged.push_back(StagedFile{std::move(at), std::move(tmp), std::move(fd), shown});
+      return;
     }
     if (::fsync(fd.get()) != 0) fail("fsync failed");
     if (::close(fd.release()) != 0) fail("close failed");
@@ -438,13 +454,20 @@ class RealFileSystem : public FileSystem {
     }
   }
 
-  void hold_directory_syncs() override { m_holding = true; }
+  void hold_writes() override { m_holding = true; }
 
-  void sync_held_directories() override {
+  void put_held_writes_in_place() override { commit_staged(); }
+
+  void commit_held_writes() override {
+    std::string failed;
+    try {
+      commit_staged();
+    } catch (const Error& e) {
+      failed = e.what();
+    }
     m_holding = false;
     std::vector<HeldDirectory> held = std::move(m_held);
     m_held.clear();
-    std::string failed;
     for (const HeldDirectory& dir : held) {
       if (::fsync(dir.fd.get()) != 0) {
         failed += (failed.empty() ? "" : "\n") + dir.shown + ": directory fsync failed: " + errno_text(errno);
@@ -454,6 +477,14 @@ class RealFileSystem : public FileSystem {
   }
 
  private:
+  // A held write: its temp file, written, not yet fsync'ed or renamed.
+  struct StagedFile {
+    Located at;
+    std::string tmp;
+    UniqueFd fd;
+    std::string shown;
+  };
+
   // A directory that holds a new name (a file renamed in, a directory
   // made), to be fsync'ed once: `shown` is the first such name, for messages.
   struct HeldDirectory {
@@ -462,6 +493,46 @@ class RealFileSystem : public FileSystem {
     std::string shown;
     UniqueFd fd;
   };
+
+  // Puts the held writes in place, in the order written: every temp file
+  // fsync'ed first, then each renamed (its directory held for its sync).
+  // At the first failure, the files before it are in place, that file and
+  // the ones after it are not (their temp files removed), and Error names
+  // them.
+  void commit_staged() {
+    std::vector<StagedFile> staged = std::move(m_staged);
+    m_staged.clear();
+    std::size_t done = 0;  // renamed
+    const auto fail = [&](std::size_t at, const std::string& what, int err) {
+      std::string not_written;
+      for (std::size_t i = at; i < staged.size(); ++i) {
+        ::unlinkat(staged[i].at.dir.get(), staged[i].tmp.c_str(), 0);
+        if (i > at) not_written += (not_written.empty() ? "" : ", ") + staged[i].shown;
+      }
+      throw Error(staged[at].shown + ": " + what + ": " + errno_text(err) +
+                  (not_written.empty() ? std::string() : "; not written either: " + not_written));
+    };
+    std::size_t synced = 0;
+    int sync_error = 0;
+    for (; synced < staged.size(); ++synced) {
+      if (::fsync(staged[synced].fd.get()) != 0) {
+        sync_error = errno;
+        break;
+      }
+    }
+    // Those before a failed fsync are put in place, as without a hold.
+    for (; done < synced; ++done) {
+      StagedFile& file = staged[done];
+      if (::close(file.fd.release()) != 0) fail(done, "close failed", errno);
+      // rename replaces whatever is at the name, a link included, and never
+      // writes through it.
+      if (::renameat(file.at.dir.get(), file.tmp.c_str(), file.at.dir.get(), file.at.name.c_str()) != 0) {
+        fail(done, "rename failed", errno);
+      }
+      sync_directory_of(file.at, file.shown);
+    }
+    if (synced < staged.size()) fail(synced, "fsync failed", sync_error);
+  }
 
   // Makes the new name `at` stands for durable: fsyncs its directory now,
   // or, while syncs are held, keeps the directory (once) for later.
@@ -483,6 +554,7 @@ class RealFileSystem : public FileSystem {
   }
 
   bool m_holding = false;
+  std::vector<StagedFile> m_staged;
   std::vector<HeldDirectory> m_held;
 };
 

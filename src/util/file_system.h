@@ -118,18 +118,27 @@ class FileSystem {
   // pattern and a regular file (a link is left alone). Throws Error.
   virtual void remove_stale_temp_file(const HostPath& path, const std::string& temp_name) = 0;
 
-  // From hold_directory_syncs() until sync_held_directories(), write_atomic
-  // and create_directories still fsync each file before its rename, but
-  // leave the fsync of the directory that holds a new name to
-  // sync_held_directories(), which fsyncs each such directory once (a
-  // greenfield apply writes 8 files in 4 directories and makes 7: 23
-  // fsyncs become 16). A crash in between can lose a rename, never a
-  // file's content: each name holds a whole file, old or new, and a re-run
-  // converges. sync_held_directories() throws Error for a directory that
-  // cannot be synced, after trying all. Without a hold (and by default)
-  // each directory is synced at once.
-  virtual void hold_directory_syncs() {}
-  virtual void sync_held_directories() {}
+  // From hold_writes() until commit_held_writes(), write_atomic writes
+  // each temp file (mode and owner set, content written) and starts its
+  // writeback, but neither waits for it nor renames: commit_held_writes()
+  // fsyncs every temp file (the writeback already under way, one journal
+  // commit covers them all), renames them in the order written, then
+  // fsyncs once each directory that got a new name (a file renamed in, a
+  // directory made meanwhile). Until then a read of a held path gets the old
+  // file; writing a held path again commits what is held first. A greenfield
+  // apply's 23 fsyncs, each waited for in turn, became 16, most of them
+  // finding their journal commit already made. A crash before the commit leaves every name as it was (the temp
+  // files are found as stale by the next run), never a partial file.
+  // commit_held_writes() throws Error naming the files it could not put in
+  // place (the ones written before them are in place) and the directories
+  // it could not sync. Without a hold (and by default) each write is
+  // complete, its directory synced, when write_atomic returns.
+  virtual void hold_writes() {}
+  // Puts the writes held so far in place (fsync'ed together, renamed),
+  // holding on: their directories are synced by commit_held_writes().
+  // Throws Error as commit_held_writes() does for a file.
+  virtual void put_held_writes_in_place() {}
+  virtual void commit_held_writes() {}
 };
 
 // The process's real filesystem.

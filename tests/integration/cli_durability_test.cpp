@@ -1,7 +1,9 @@
 // What a writing apply asks of the disk, seen from outside with strace:
-// each file's temp is fsync'ed before its rename, and each directory that
-// got a new name (a file renamed in, a directory made) is fsync'ed once,
-// after the last rename (FileSystem::hold_directory_syncs).
+// the files are written together (every temp file fsync'ed before the first
+// rename, so one journal commit covers them), each temp is fsync'ed before
+// its rename, and each directory that got a new name (a file renamed in, a
+// directory made) is fsync'ed once, after the last rename
+// (FileSystem::hold_writes).
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,6 +97,15 @@ TEST_CASE("a greenfield apply fsyncs each file before its rename and each change
     changed_directories.insert(dir);
   }
   for (const std::string& parent : trace.made_in) changed_directories.insert(parent);
+  // Written together: every temp file but the state file's (written after
+  // the others are in place: it records what they hold) is fsync'ed before
+  // the first rename.
+  const auto first_rename = std::find_if(trace.events.begin(), trace.events.end(),
+                                         [](const std::string& e) { return e.rfind("rename ", 0) == 0; });
+  const auto temp_syncs_first = std::count_if(trace.events.begin(), first_rename, [](const std::string& e) {
+    return e.rfind("fsync ", 0) == 0 && e.find(".tmp-") != std::string::npos;
+  });
+  CHECK(temp_syncs_first == 6);
 
   std::vector<std::string> directory_syncs;
   for (std::size_t i = 0; i < trace.events.size(); ++i) {
@@ -136,4 +147,35 @@ TEST_CASE("a directory fsync that fails after the renames is exit 1 naming the d
   INFO(describe(again));
   CHECK(again.exit_code == 0);
   CHECK(contains(again.out, "No changes."));
+}
+
+TEST_CASE("a temp file's fsync that fails puts the files before it in place and not it or those after it") {
+  REQUIRE(::access("/usr/bin/strace", X_OK) == 0);
+  Tree t;
+  SpecYaml spec;
+  spec.user_env("alice", "ALICE_PW");
+  t.write_spec(spec);
+  const std::map<std::string, std::string> env{{"ALICE_PW", "alice-pw"}, k_no_leak_check};
+  // Without tls: the password file's temp, then the config's: the second
+  // fsync, the config's, fails.
+  ProcessResult r = run_process({"/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=fsync", "-e",
+                                 "inject=fsync:error=EIO:when=2", MOSQ_BINARY, "--root", t.root(), t.spec_path()},
+                                env);
+  INFO(describe(r));
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, t.host(spec.config_file) + ": fsync failed: Input/output error"));
+  CHECK(hash_of(read_file(t.host(spec.password_file)), "alice") != "");
+  struct stat st {};
+  CHECK(::lstat(t.host(spec.config_file).c_str(), &st) != 0);
+  for (const std::string& dir : {std::string("/etc/mosquitto"), std::string("/etc/mosquitto/conf.d")}) {
+    const ProcessResult listing = run_process({"/bin/ls", "-A", t.host(dir)});
+    INFO(listing.out);
+    CHECK(listing.out.find(".tmp-") == std::string::npos);  // no temp file left behind
+  }
+  // The next run writes what is missing, and then has nothing to do.
+  const ProcessResult again = t.run({}, env);
+  INFO(describe(again));
+  CHECK(again.exit_code == 0);
+  CHECK(contains(again.out, "broker config " + spec.config_file));
+  CHECK(t.plan(env).exit_code == 0);
 }

@@ -49,8 +49,9 @@ class FaultyFileSystem : public FileSystem {
     return real().stale_temp_files(paths);
   }
   void remove_stale_temp_file(const HostPath& path, const std::string& temp_name) override;
-  void hold_directory_syncs() override { real().hold_directory_syncs(); }
-  void sync_held_directories() override { real().sync_held_directories(); }
+  void hold_writes() override { real().hold_writes(); }
+  void put_held_writes_in_place() override { real().put_held_writes_in_place(); }
+  void commit_held_writes() override { real().commit_held_writes(); }
 
  private:
   static FileSystem& real() { return real_file_system(); }
