@@ -305,10 +305,12 @@ int main(int argc, char** argv) try {
   rows.push_back({"4 greenfield apply, example, ec-p256", fmt("%.1f ms", t4.a_ms) + " = " + fmt("%.2fx", t4.ratio),
                   "no-op --plan " + fmt("%.1f ms", t4.b_ms), "<= 3.00x", true, t4.ratio <= 3.0});
   {
-    // What the greenfield apply waits for on this disk: each write is a
-    // temp file fsync'ed and renamed, and each directory that got a new
-    // name is fsync'ed once after the renames. Counted with strace when it
-    // is installed; timed as the median of 15 fsyncs of a new one-byte file.
+    // What the greenfield apply waits for on this disk: its temp files are
+    // written together and fsync'ed before any is renamed (one journal
+    // commit covers them), and each directory that got a new name is
+    // fsync'ed once after the renames. Counted with strace when it is
+    // installed; timed as the median of 15 fsyncs of a new one-byte file
+    // (each of those waits for its own commit).
     int fsyncs = -1;
     if (::access("/usr/bin/strace", X_OK) == 0) {
       sh("rm -rf " + tmp + "/green && mkdir -p " + green_root + "/run/secrets && cp " + ec_root +

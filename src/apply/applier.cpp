@@ -148,6 +148,8 @@ class HeldWrites {
       }
     }
   }
+  // What is held so far, in place; still held for its directory syncs.
+  void put_in_place() { m_fs.put_held_writes_in_place(); }
   void commit() {
     m_held = false;
     m_fs.commit_held_writes();
@@ -204,7 +206,7 @@ ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
       report.error = e.what();
     }
     try {
-      fs.put_held_writes_in_place();  // the records read them
+      writes.put_in_place();  // the records read them
       // Real time, not --now: when the key was last opened, for people.
       if (!report.error) {
         record_verified_keys(spec, secrets, fs, root, host.now(), RecordedKeys::reopened, &issuer.written());
