@@ -1,5 +1,9 @@
 #include "apply/applier.h"
 
+#include <future>
+#include <map>
+#include <variant>
+
 #include "apply/backup.h"
 #include "apply/pki_issuer.h"
 #include "apply/reload.h"
@@ -49,23 +53,53 @@ std::string recheck(const plan::Change& change, const FileSystem& fs, const Host
   return read.content;
 }
 
-std::string new_password_file(const plan::Change& change, const std::string& current,
+// A user's new password-file line: the spec's hash as given, or the
+// password hashed anew.
+std::string password_line(const std::string& user, const spec::Spec& spec, const observe::ResolvedSecrets& secrets) {
+  for (const spec::User& u : spec.users) {
+    if (u.name != user || !u.password) continue;
+    if (u.password->kind == spec::PasswordSourceKind::hash) {
+      auto hash = crypto::parse_password_hash(u.password->value, nullptr);
+      if (!hash) throw Error("internal error: the spec's hash for " + user + " does not parse");
+      return broker::format_password_line(user, *hash);
+    }
+    const Secret& password = secrets.passwords.at(user);
+    return broker::format_password_line(
+        user, crypto::hash_password(password, spec.broker.mosquitto_version,
+                                    spec.broker.hash_iterations.value_or(
+                                        crypto::default_iterations(spec.broker.mosquitto_version))));
+  }
+  throw Error("internal error: no password source for user " + user);
+}
+
+using PasswordLines = std::map<std::string, std::string>;  // user -> line
+
+// The lines of the users the plan adds to or updates in the password file,
+// made on another thread (PBKDF2 for each) while the keys and certificates
+// are made; no future when there are none.
+std::future<PasswordLines> make_password_lines(const plan::Plan& plan, const spec::Spec& spec,
+                                               const observe::ResolvedSecrets& secrets) {
+  std::vector<std::string> users;
+  for (const plan::Change& change : plan.changes) {
+    const auto* details = std::get_if<plan::PasswordFileDetails>(&change.details);
+    if (details == nullptr || !change.content_changes) continue;
+    for (const plan::UserChange& u : details->users) {
+      if (u.kind == plan::UserChange::Kind::add || u.kind == plan::UserChange::Kind::update) users.push_back(u.user);
+    }
+  }
+  if (users.empty()) return {};
+  return std::async(std::launch::async, [&spec, &secrets, users = std::move(users)] {
+    PasswordLines lines;
+    for (const std::string& user : users) lines.emplace(user, password_line(user, spec, secrets));
+    return lines;
+  });
+}
+
+std::string new_password_file(const plan::Change& change, const std::string& current, const PasswordLines& made,
                               const spec::Spec& spec, const observe::ResolvedSecrets& secrets) {
   auto line_for = [&](const std::string& user) -> std::string {
-    for (const spec::User& u : spec.users) {
-      if (u.name != user || !u.password) continue;
-      if (u.password->kind == spec::PasswordSourceKind::hash) {
-        auto hash = crypto::parse_password_hash(u.password->value, nullptr);
-        if (!hash) throw Error("internal error: the spec's hash for " + user + " does not parse");
-        return broker::format_password_line(user, *hash);
-      }
-      const Secret& password = secrets.passwords.at(user);
-      return broker::format_password_line(
-          user, crypto::hash_password(password, spec.broker.mosquitto_version,
-                                      spec.broker.hash_iterations.value_or(
-                                          crypto::default_iterations(spec.broker.mosquitto_version))));
-    }
-    throw Error("internal error: no password source for user " + user);
+    auto it = made.find(user);
+    return it != made.end() ? it->second : password_line(user, spec, secrets);
   };
   return plan::next_password_file(broker::parse_password_file(current), change, line_for);
 }
@@ -86,6 +120,7 @@ std::string past_tense(plan::Action action) {
 void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
                    FileSystem& fs, const Root& root, PkiIssuer& issuer, std::int64_t real_now,
                    const ApplyOptions& options, ApplyReport& report) {
+  std::future<PasswordLines> password_lines = make_password_lines(plan, spec, secrets);
   issuer.prepare(plan);  // every key and certificate made before anything is written
   for (const StaleTempFile& stale : plan.stale_temp_files) {
     fs.remove_stale_temp_file(stale.beside, stale.name);
@@ -109,7 +144,8 @@ void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe
       }
       std::visit(plan::Overloaded{
                      [&](const plan::PasswordFileDetails&) {
-                       fs.write_atomic(host, new_password_file(change, current, spec, secrets), change.policy);
+                       const PasswordLines made = password_lines.valid() ? password_lines.get() : PasswordLines{};
+                       fs.write_atomic(host, new_password_file(change, current, made, spec, secrets), change.policy);
                      },
                      [&](const plan::ConfigDetails& config) {
                        fs.write_atomic(host, config.desired_content, change.policy);

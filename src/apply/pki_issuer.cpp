@@ -169,16 +169,16 @@ void PkiIssuer::make(const plan::Change& change) {
     }
     made.key = &ca_key();
     if (const Secret* passphrase = ca_passphrase()) {
-      made.pending_key_pem = std::async(std::launch::async, [key = ca_key().duplicate(), passphrase] {
-        return key.to_pem(passphrase);
+      made.pending = std::async(std::launch::async, [key = ca_key().duplicate(), passphrase] {
+        return EncodedKey{key.to_pem(passphrase), key.public_key_fingerprint()};
       });
     } else {
-      made.key_pem = ca_key().to_pem(nullptr);
+      made.encoded = EncodedKey{ca_key().to_pem(nullptr), ca_key().public_key_fingerprint()};
     }
   } else if (change.kind() == plan::ResourceKind::server_key || change.kind() == plan::ResourceKind::client_key) {
     auto made_key = m_keys.insert_or_assign(wanted.key_path, crypto::PrivateKey::generate(wanted.key_type));
     made.key = &made_key.first->second;
-    made.key_pem = made.key->to_pem(nullptr);
+    made.encoded = EncodedKey{made.key->to_pem(nullptr), made.key->public_key_fingerprint()};
   } else {
     crypto::CertificateRequest request;
     request.subject = wanted.subject;
@@ -217,14 +217,14 @@ void PkiIssuer::write(const plan::Change& change) {
     made.cert.reset();
     return;
   }
-  const bool encrypted = made.pending_key_pem.valid();
-  const Secret pem = encrypted ? made.pending_key_pem.get() : std::move(*made.key_pem);
-  made.key_pem.reset();
-  m_fs.write_atomic(host, pem.reveal(), change.policy);
+  const bool encrypted = made.pending.valid();
+  const EncodedKey key = encrypted ? made.pending.get() : std::move(*made.encoded);
+  made.encoded.reset();
+  m_fs.write_atomic(host, key.pem.reveal(), change.policy);
   // A key not of our types is not remembered: the record then opens it.
   if (const std::optional<crypto::KeyType> type = made.key->type()) {
     m_written.keys.push_back(
-        WrittenKey{change.path, sha256_hex(pem.reveal()), made.key->public_key_fingerprint(), *type, encrypted});
+        WrittenKey{change.path, sha256_hex(key.pem.reveal()), key.public_key_sha256, *type, encrypted});
   }
 }
 

@@ -58,11 +58,15 @@ class PkiIssuer {
 
  private:
   // One file's new content, made by prepare().
+  struct EncodedKey {
+    Secret pem;
+    std::string public_key_sha256;
+  };
   struct Made {
     std::string path;                          // as the spec names it
     const crypto::PrivateKey* key = nullptr;   // a key: the key...
-    std::optional<Secret> key_pem;             // ...and its PEM, or
-    std::future<Secret> pending_key_pem;       // its PEM being encrypted on another thread
+    std::optional<EncodedKey> encoded;         // ...and its PEM, or
+    std::future<EncodedKey> pending;           // its PEM being encrypted on another thread
     std::optional<crypto::Certificate> cert;   // a certificate
   };
 

@@ -104,10 +104,13 @@ struct IssuerFile {
   std::optional<crypto::Certificate> cert;
   bool tried = false;
 
+  // The certificate this run wrote, when the file still holds it.
+  const WrittenCertificate* made_here() const {
+    const WrittenCertificate* made = written->certificate(path);
+    return made && made->file_sha256 == file.digest ? made : nullptr;
+  }
   const crypto::Certificate* parsed() {
-    if (const WrittenCertificate* made = written->certificate(path); made && made->file_sha256 == file.digest) {
-      return &made->cert;
-    }
+    if (const WrittenCertificate* made = made_here()) return &made->cert;
     if (!tried && file.exists()) cert = crypto::Certificate::parse_pem(content, nullptr);
     tried = true;
     return cert ? &*cert : nullptr;
@@ -116,7 +119,8 @@ struct IssuerFile {
 
 // A certificate file's record: the file parsed now (or the certificate this
 // run wrote there, when the file still holds it), its signature checked
-// under the CA certificate (its own key, for the CA); nullopt when it holds
+// under the CA certificate (its own key, for the CA) unless this run wrote
+// both; nullopt when it holds
 // no certificate or there is no CA certificate. With `trust_old`, an old
 // record of the same file and CA file is kept without parsing either.
 std::optional<observe::CertificateRecord> certificate_record(const FileSystem& fs, const Root& root,
@@ -138,7 +142,10 @@ std::optional<observe::CertificateRecord> certificate_record(const FileSystem& f
   record.path = path;
   record.file_sha256 = file.digest;
   record.issuer_sha256 = issuer.file.digest;
-  record.signed_by_issuer = signer != nullptr && cert->signed_by(*signer);
+  // This run signed what it wrote with the CA key of the CA certificate it
+  // also wrote: known, not checked again.
+  const bool signed_here = made && (is_ca || issuer.made_here() != nullptr);
+  record.signed_by_issuer = signed_here || (signer != nullptr && cert->signed_by(*signer));
   observe::CertificateContent read = observe::certificate_content(*cert, content);
   record.facts = std::move(read.facts);
   record.extra_content = read.extra_content;
