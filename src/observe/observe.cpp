@@ -90,24 +90,31 @@ ObservedPasswordFile observe_password_file(const spec::Spec& spec, const Resolve
   ObservedPasswordFile observed;
   observed.file = observe_file(fs, root, spec.broker.password_file, k_max_password_file_bytes, nullptr,
                                [&](const std::string& text) { observed.content = broker::parse_password_file(text); });
-  std::unordered_map<std::string, const spec::User*> wanted;
+  // The spec users with a password, by name (views of the spec's strings).
+  struct Wanted {
+    const spec::User* user;
+    bool seen;
+  };
+  std::unordered_map<std::string_view, Wanted> wanted;
+  wanted.reserve(spec.users.size());
   for (const spec::User& user : spec.users) {
-    if (user.state == spec::UserState::present && user.password) wanted[user.name] = &user;
+    if (user.state == spec::UserState::present && user.password) wanted[user.name] = Wanted{&user, false};
   }
+  observed.verdicts.reserve(wanted.size());
   // The first line of each spec user decides; lines needing PBKDF2 are
   // collected in file order and verified on the pool below.
   std::vector<Verification> verifications;
   long long cost = 0;
   for (const broker::PasswordLine& line : observed.content.lines) {
-    if (line.user.empty() || observed.verdicts.count(line.user) != 0) continue;
+    if (line.user.empty()) continue;
     auto it = wanted.find(line.user);
-    if (it == wanted.end()) continue;
+    if (it == wanted.end() || it->second.seen) continue;
+    it->second.seen = true;
     const Secret* password = nullptr;
-    if (auto verdict = verdict_without_verifying(*it->second, line, secrets, &password)) {
-      observed.verdicts[line.user] = *verdict;
+    if (auto verdict = verdict_without_verifying(*it->second.user, line, secrets, &password)) {
+      observed.verdicts.emplace(line.user, *verdict);
       continue;
     }
-    observed.verdicts[line.user] = PasswordVerdict::differs;  // set below
     verifications.push_back({&line.user, &*line.hash, password});
     cost += cost_of(*line.hash);
   }
@@ -120,8 +127,8 @@ ObservedPasswordFile observe_password_file(const spec::Spec& spec, const Resolve
     matches[i] = crypto::verify_password(*verifications[i].hash, *verifications[i].password) ? 1 : 0;
   });
   for (std::size_t i = 0; i < verifications.size(); ++i) {
-    observed.verdicts[*verifications[i].user] =
-        matches[i] != 0 ? PasswordVerdict::matches : PasswordVerdict::differs;
+    observed.verdicts.emplace(*verifications[i].user,
+                              matches[i] != 0 ? PasswordVerdict::matches : PasswordVerdict::differs);
   }
   return observed;
 }

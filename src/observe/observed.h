@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "broker/acl_file.h"
@@ -49,7 +50,7 @@ enum class PasswordVerdict { matches, differs, unparsed };
 struct ObservedPasswordFile {
   ObservedFile file;
   broker::PasswordFileContent content;
-  std::map<std::string, PasswordVerdict> verdicts;  // by user name, for users in the file
+  std::unordered_map<std::string, PasswordVerdict> verdicts;  // by user name, for users in the file
 };
 
 // The ACL file, when the spec names one (broker.acl_file).

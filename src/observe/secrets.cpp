@@ -57,6 +57,7 @@ ResolvedSecrets resolve_secrets(const spec::Spec& spec, const FileSystem& fs, co
   } pending{std::vector<ReadResult>(spec.users.size())};
   std::vector<ReadResult>& reads = pending.slots;
   std::vector<std::size_t> file_users;
+  secrets.passwords.reserve(spec.users.size());
   for (std::size_t i = 0; i < spec.users.size(); ++i) {
     const spec::User& user = spec.users[i];
     if (user.state == spec::UserState::present && user.password &&

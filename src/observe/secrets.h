@@ -2,9 +2,9 @@
 // spec names (environment variables, files), and held as Secret.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "observe/ca_key.h"
 #include "observe/env_lookup.h"
@@ -17,7 +17,7 @@
 namespace mosq::observe {
 
 struct ResolvedSecrets {
-  std::map<std::string, Secret> passwords;  // user -> password, env and file sources
+  std::unordered_map<std::string, Secret> passwords;  // user -> password, env and file sources
   std::optional<Secret> ca_passphrase;      // when tls.ca.passphrase_env is set
   // tls.ca.passphrase_env is set but its variable is not (or is empty):
   // "environment variable X is not set", for messages. Allowed only where

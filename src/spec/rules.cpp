@@ -3,6 +3,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "crypto/password_hash.h"
@@ -21,14 +23,16 @@ std::string version_name(crypto::MosquittoVersion version) {
 }
 
 void check_users(const Spec& spec, YamlReader& reader) {
-  std::map<std::string, std::size_t> first_index;
+  // Views of the names the spec holds; a path is spelled out only for a message.
+  std::unordered_map<std::string_view, std::size_t> first_index;
+  first_index.reserve(spec.users.size());
   for (std::size_t i = 0; i < spec.users.size(); ++i) {
     const User& user = spec.users[i];
-    const std::string path = item_path("users", i);
+    const auto path = [i] { return item_path("users", i); };
     if (!user.name.empty()) {
       const auto [it, inserted] = first_index.emplace(user.name, i);
       if (!inserted) {
-        report(reader, path + ".name",
+        report(reader, path() + ".name",
                "duplicate user name '" + user.name + "' (also users[" + std::to_string(it->second) + "])");
       }
     }
@@ -39,7 +43,7 @@ void check_users(const Spec& spec, YamlReader& reader) {
         continue;  // reported when read
       }
       if (const auto problem = crypto::unreadable_by(*hash, spec.broker.mosquitto_version)) {
-        report(reader, path + ".password_hash",
+        report(reader, path() + ".password_hash",
                "Mosquitto " + version_name(spec.broker.mosquitto_version) + " cannot read this hash: " + *problem +
                    "; hash it with that version's mosquitto_passwd, use password_env or password_file, or set "
                    "broker.mosquitto_version");
@@ -56,8 +60,9 @@ void check_acl(const Spec& spec, YamlReader& reader) {
     report(reader, "acl", "ACL rules need broker.acl_file; " + way_out + "acl:");
   }
   for (std::size_t i = 0; i < spec.users.size(); ++i) {
+    if (!spec.users[i].acl) continue;
     const std::string path = item_path("users", i) + ".acl";
-    if (spec.users[i].acl && reader.locations().has(path)) {
+    if (reader.locations().has(path)) {
       report(reader, path, "ACL rules need broker.acl_file; " + way_out + "this user's acl:");
     }
   }
@@ -158,44 +163,52 @@ void check_tls(const Tls& tls, YamlReader& reader) {
 // and one whose ".." climbs above / is refused here, where it is written.
 void check_files(const Spec& spec, YamlReader& reader) {
   enum class Use { written, pid_file, password_source, main_config };
+  // A claim's field: named, or users[i].password_file, spelled out only for
+  // a message (10,000 users).
+  constexpr std::size_t k_not_a_user = static_cast<std::size_t>(-1);
   struct Claim {
     std::string field;
     Use use;
+    std::size_t user = k_not_a_user;
+    std::string name() const {
+      return user == k_not_a_user ? field : item_path("users", user) + ".password_file";
+    }
   };
-  std::map<std::string, Claim> owner_of_file;
-  const auto claim = [&](const std::string& file, const std::string& field, Use use) {
+  std::unordered_map<std::string, Claim> owner_of_file;
+  owner_of_file.reserve(spec.users.size() + 16);
+  const auto claim = [&](const std::string& file, Claim who) {
     if (file.empty() || file.front() != '/') {
       return;  // not absolute: reported where it was read
     }
     const std::optional<std::string> normal = normalize_path(file);
     if (!normal) {
-      report(reader, field, file + ": its '..' climbs above /; name the file without leaving /");
+      report(reader, who.name(), file + ": its '..' climbs above /; name the file without leaving /");
       return;
     }
-    const auto [it, inserted] = owner_of_file.emplace(*normal, Claim{field, use});
-    if (inserted || (use == Use::password_source && it->second.use == Use::password_source)) {
+    const auto [it, inserted] = owner_of_file.emplace(*normal, who);
+    if (inserted || (who.use == Use::password_source && it->second.use == Use::password_source)) {
       return;  // several users may take their passwords from one file
     }
     std::string why = "give each its own file";
-    if (use == Use::password_source) {
+    if (who.use == Use::password_source) {
       why = "a file mosq-reconcile writes cannot also be where a password comes from";
     }
-    report(reader, field, "the same file as " + it->second.field + " (" + *normal + "); " + why);
+    report(reader, who.name(), "the same file as " + it->second.name() + " (" + *normal + "); " + why);
   };
-  claim(spec.broker.config_file, "broker.config_file", Use::written);
-  claim(spec.broker.password_file, "broker.password_file", Use::written);
+  claim(spec.broker.config_file, {"broker.config_file", Use::written});
+  claim(spec.broker.password_file, {"broker.password_file", Use::written});
   // Read, never written; the same file as config_file means the tool owns
   // the broker's whole config, which is allowed.
   if (normalize_path(spec.broker.main_config) != normalize_path(spec.broker.config_file)) {
-    claim(spec.broker.main_config, "broker.main_config", Use::main_config);
+    claim(spec.broker.main_config, {"broker.main_config", Use::main_config});
   }
-  if (spec.broker.acl_file) claim(*spec.broker.acl_file, "broker.acl_file", Use::written);
+  if (spec.broker.acl_file) claim(*spec.broker.acl_file, {"broker.acl_file", Use::written});
   if (spec.tls) {
     const Tls& tls = *spec.tls;
-    claim(tls.ca.cert_path, "tls.ca.cert", Use::written);
-    claim(tls.ca.key_path, "tls.ca.key", Use::written);
-    claim(tls.server.cert_path, "tls.server.cert", Use::written);
-    claim(tls.server.key_path, "tls.server.key", Use::written);
+    claim(tls.ca.cert_path, {"tls.ca.cert", Use::written});
+    claim(tls.ca.key_path, {"tls.ca.key", Use::written});
+    claim(tls.server.cert_path, {"tls.server.cert", Use::written});
+    claim(tls.server.key_path, {"tls.server.key", Use::written});
     std::set<std::string> client_names;
     for (std::size_t i = 0; i < tls.clients.size(); ++i) {
       const ClientCertificateSpec& client = tls.clients[i];
@@ -203,17 +216,17 @@ void check_files(const Spec& spec, YamlReader& reader) {
         continue;  // a duplicate client, reported as such
       }
       const std::string path = item_path("tls.clients", i);
-      claim(client.certificate.cert_path, path + ".cert", Use::written);
-      claim(client.certificate.key_path, path + ".key", Use::written);
+      claim(client.certificate.cert_path, {path + ".cert", Use::written});
+      claim(client.certificate.key_path, {path + ".key", Use::written});
     }
   }
   if (spec.broker.reload.pid_file) {
-    claim(*spec.broker.reload.pid_file, "broker.reload.pid_file", Use::pid_file);
+    claim(*spec.broker.reload.pid_file, {"broker.reload.pid_file", Use::pid_file});
   }
   for (std::size_t i = 0; i < spec.users.size(); ++i) {
     const User& user = spec.users[i];
     if (user.password && user.password->kind == PasswordSourceKind::file) {
-      claim(user.password->value, item_path("users", i) + ".password_file", Use::password_source);
+      claim(user.password->value, {"", Use::password_source, i});
     }
   }
 }

@@ -66,9 +66,10 @@ std::optional<PasswordSource> read_source(YamlReader& reader, std::string_view k
 User read_user(YamlReader& reader, const Located& at) {
   User user;
   user.mark = at.field_mark;
-  const MappingReader fields(reader, at,
-                             {"name", "state", "password_env", "password_file", "password_hash", "acl"},
-                             {"password"});
+  static const std::vector<std::string> k_fields{"name",          "state",         "password_env",
+                                                 "password_file", "password_hash", "acl"};
+  static const std::vector<std::string> k_refused{"password"};
+  const MappingReader fields(reader, at, k_fields, k_refused);
   if (!fields.is_mapping()) {
     return user;
   }

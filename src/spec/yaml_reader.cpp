@@ -245,15 +245,15 @@ std::optional<std::string> YamlReader::absolute_path(const Located& at) {
   return value;
 }
 
-MappingReader::MappingReader(YamlReader& reader, const Located& mapping, std::vector<std::string> known,
-                             std::vector<std::string> refused)
+MappingReader::MappingReader(YamlReader& reader, const Located& mapping, const std::vector<std::string>& known,
+                             const std::vector<std::string>& refused)
     : m_reader(reader), m_mapping(mapping) {
   if (!mapping.node->is_map()) {
     reader.error(mapping, "expected a mapping, got " + describe(*mapping.node));
     return;
   }
   m_is_mapping = true;
-  std::vector<std::string> unknown;
+  m_fields.reserve(mapping.node->entries.size());
   for (const auto& [key, value] : mapping.node->entries) {
     const Mark key_mark = mark_of(*key);
     if (!key->is_scalar()) {
@@ -261,17 +261,16 @@ MappingReader::MappingReader(YamlReader& reader, const Located& mapping, std::ve
       continue;
     }
     const std::string& name = key->scalar;
-    const std::string path = child_path(mapping.path, name);
-    Located located{value, path, key_mark, mark_of(*value)};
+    std::string path = child_path(mapping.path, name);
+    if (const Field* first = find(name)) {
+      reader.error_at(key_mark, path,
+                      "duplicate field (first at line " + std::to_string(first->located.field_mark.line) +
+                          ", column " + std::to_string(first->located.field_mark.column) + ")");
+      continue;
+    }
+    Located located{value, std::move(path), key_mark, mark_of(*value)};
     if (value->is_null() || located.value_mark.line == 0) {
       located.value_mark = key_mark;
-    }
-    if (m_fields.count(name) != 0) {
-      const Mark first = m_fields.at(name).field_mark;
-      reader.error_at(key_mark, path,
-                      "duplicate field (first at line " + std::to_string(first.line) + ", column " +
-                          std::to_string(first.column) + ")");
-      continue;
     }
     if (!contains(known, name) && !contains(refused, name)) {
       std::string message;
@@ -282,33 +281,34 @@ MappingReader::MappingReader(YamlReader& reader, const Located& mapping, std::ve
       } else {
         message = "unknown field; expected one of: " + join(known);
       }
-      reader.error_at(key_mark, path, std::move(message));
-      unknown.push_back(name);
-      m_fields.emplace(name, std::move(located));  // so a duplicate is reported once
+      reader.error_at(key_mark, located.path, std::move(message));
+      m_fields.push_back({name, std::move(located), false});
       continue;
     }
-    reader.locations().record(path, key_mark);
-    m_fields.emplace(name, std::move(located));
-    m_order.push_back(name);
-  }
-  // Unknown fields were kept only to report their duplicates once.
-  for (const auto& name : unknown) {
-    m_fields.erase(name);
+    reader.locations().record(located.path, key_mark);
+    m_fields.push_back({name, std::move(located), true});
   }
 }
 
+const MappingReader::Field* MappingReader::find(std::string_view key) const {
+  for (const Field& field : m_fields) {
+    if (field.name == key) return &field;
+  }
+  return nullptr;
+}
+
 std::optional<Located> MappingReader::optional(std::string_view key) const {
-  const auto it = m_fields.find(key);
-  if (it == m_fields.end()) {
+  const Field* field = find(key);
+  if (field == nullptr || !field->known) {
     return std::nullopt;
   }
-  return it->second;
+  return field->located;
 }
 
 std::vector<Located> MappingReader::in_order() const {
   std::vector<Located> fields;
-  for (const auto& name : m_order) {
-    fields.push_back(m_fields.at(name));
+  for (const Field& field : m_fields) {
+    if (field.known) fields.push_back(field.located);
   }
   return fields;
 }

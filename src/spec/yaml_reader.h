@@ -84,8 +84,10 @@ class YamlReader {
 // are refused) and are never suggested.
 class MappingReader {
  public:
-  MappingReader(YamlReader& reader, const Located& mapping, std::vector<std::string> known,
-                std::vector<std::string> refused = {});
+  // `known` and `refused` are read here only (a reader of many mappings of
+  // one kind passes the same vectors each time).
+  MappingReader(YamlReader& reader, const Located& mapping, const std::vector<std::string>& known,
+                const std::vector<std::string>& refused = {});
 
   // False when the value was not a mapping (already reported).
   bool is_mapping() const { return m_is_mapping; }
@@ -101,8 +103,16 @@ class MappingReader {
   YamlReader& m_reader;
   Located m_mapping;
   bool m_is_mapping = false;
-  std::map<std::string, Located, std::less<>> m_fields;
-  std::vector<std::string> m_order;
+  struct Field {
+    std::string_view name;  // the key's text, owned by the tree being read
+    Located located;
+    bool known;  // an unknown field is kept only to report its duplicates once
+  };
+  const Field* find(std::string_view key) const;
+
+  // In the order written; a mapping has a handful of fields, so a scan
+  // beats a tree (10,000 users: a tree of strings a user).
+  std::vector<Field> m_fields;
 };
 
 }  // namespace mosq::spec

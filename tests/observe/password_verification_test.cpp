@@ -4,6 +4,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 
 #include "crypto/password_hash.h"
 #include "observe/observe.h"
@@ -31,7 +32,7 @@ struct Tree {
   TempDir dir;
   spec::Spec spec;
   std::map<std::string, std::string> env;
-  std::map<std::string, observe::PasswordVerdict> expected;
+  std::unordered_map<std::string, observe::PasswordVerdict> expected;
 
   Tree() {
     std::ostringstream yaml, file;
