@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <array>
 #include <tuple>
 #include <utility>
@@ -93,18 +92,26 @@ User read_user(YamlReader& reader, const Located& at) {
                        "plaintext passwords are refused (the spec lives in git); use password_env, password_file "
                        "or password_hash");
   }
-  std::vector<std::pair<std::string_view, Located>> sources;
+  std::array<std::pair<std::string_view, const Located*>, k_sources.size()> sources{};
+  std::size_t source_count = 0;
   for (const auto kind : k_sources) {
-    if (const auto field = fields.optional(kind)) {
-      sources.emplace_back(kind, *field);
+    if (const Located* field = fields.optional(kind)) {
+      sources[source_count++] = {kind, field};
     }
   }
-  std::sort(sources.begin(), sources.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.second.field_mark.line, a.second.field_mark.column) <
-           std::tie(b.second.field_mark.line, b.second.field_mark.column);
-  });
+  // In the order written (at most three: an insertion sort).
+  const auto written_before = [](const Located* a, const Located* b) {
+    return std::tie(a->field_mark.line, a->field_mark.column) < std::tie(b->field_mark.line, b->field_mark.column);
+  };
+  for (std::size_t i = 1; i < source_count; ++i) {
+    for (std::size_t j = i; j > 0 && written_before(sources[j].second, sources[j - 1].second); --j) {
+      std::swap(sources[j], sources[j - 1]);
+    }
+  }
   std::optional<std::string_view> first_source;
-  for (const auto& [kind, field] : sources) {
+  for (std::size_t i = 0; i < source_count; ++i) {
+    const std::string_view kind = sources[i].first;
+    const Located& field = *sources[i].second;
     if (user.state == UserState::absent) {
       reader.field_error(field, "a user with state: absent takes no password; remove " + std::string(kind));
       continue;

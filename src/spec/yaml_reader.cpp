@@ -49,31 +49,53 @@ std::string join(const std::vector<std::string>& names) {
 
 }  // namespace
 
-std::optional<Mark> Locations::find(const std::string& path) const {
-  const auto it = m_marks.find(path);
-  if (it == m_marks.end()) {
-    return std::nullopt;
+bool Locations::indexed() const {
+  if (m_indexed == 0 && ++m_scans <= k_scans_before_index) return false;
+  for (; m_indexed < m_marks.size(); ++m_indexed) {
+    const std::string_view path = m_marks[m_indexed].first;
+    m_first.emplace(path, m_marks[m_indexed].second);
+    for (std::size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
+      m_parents.insert(path.substr(0, dot));
+    }
   }
-  return it->second;
+  return true;
 }
 
-bool Locations::has_fields_below(const std::string& path) const {
-  const std::string prefix = path + ".";
-  const auto it = m_marks.lower_bound(prefix);
-  return it != m_marks.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+std::optional<Mark> Locations::find(std::string_view path) const {
+  if (indexed()) {
+    const auto it = m_first.find(path);
+    if (it == m_first.end()) return std::nullopt;
+    return it->second;
+  }
+  for (const auto& [recorded, mark] : m_marks) {
+    if (recorded == path) return mark;
+  }
+  return std::nullopt;
 }
 
-Mark Locations::nearest(const std::string& path) const {
-  std::string current = path;
+bool Locations::has_fields_below(std::string_view path) const {
+  if (indexed()) return m_parents.count(path) != 0;
+  for (const auto& record : m_marks) {
+    const std::string_view recorded = record.first;
+    if (recorded.size() > path.size() && recorded[path.size()] == '.' &&
+        recorded.compare(0, path.size(), path) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Mark Locations::nearest(std::string_view path) const {
+  std::string_view current = path;
   while (!current.empty()) {
     if (const auto mark = find(current)) {
       return *mark;
     }
     const auto cut = current.find_last_of(".[");
-    if (cut == std::string::npos) {
+    if (cut == std::string_view::npos) {
       break;
     }
-    current.erase(cut);
+    current = current.substr(0, cut);
   }
   return Mark{1, 1};
 }
@@ -297,12 +319,12 @@ const MappingReader::Field* MappingReader::find(std::string_view key) const {
   return nullptr;
 }
 
-std::optional<Located> MappingReader::optional(std::string_view key) const {
+const Located* MappingReader::optional(std::string_view key) const {
   const Field* field = find(key);
   if (field == nullptr || !field->known) {
-    return std::nullopt;
+    return nullptr;
   }
-  return field->located;
+  return &field->located;
 }
 
 std::vector<Located> MappingReader::in_order() const {
@@ -313,8 +335,8 @@ std::vector<Located> MappingReader::in_order() const {
   return fields;
 }
 
-std::optional<Located> MappingReader::required(std::string_view key) const {
-  auto field = optional(key);
+const Located* MappingReader::required(std::string_view key) const {
+  const Located* field = optional(key);
   if (!field && m_is_mapping) {
     m_reader.error_at(m_mapping.value_mark, child_path(m_mapping.path, key), "missing required field");
   }

@@ -4,10 +4,13 @@
 // loader carries on and reports every problem in one run.
 #pragma once
 
-#include <map>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "spec/diagnostics.h"
@@ -27,19 +30,34 @@ struct Located {
 
 // Where each field that was present starts (its key), by field path, so the
 // cross-field rules can point at the right line.
+//
+// Recording is an append: 10,000 users record 30,000 paths and the rules
+// ask about a few of them. The first few questions scan the records; after
+// those, the records are indexed by hash, so any number of questions stays
+// linear in the records.
 class Locations {
  public:
-  void record(const std::string& path, Mark mark) { m_marks.emplace(path, mark); }
-  std::optional<Mark> find(const std::string& path) const;
-  bool has(const std::string& path) const { return m_marks.count(path) != 0; }
+  // A path recorded again keeps its first mark.
+  void record(const std::string& path, Mark mark) { m_marks.emplace_back(path, mark); }
+  std::optional<Mark> find(std::string_view path) const;
+  bool has(std::string_view path) const { return find(path).has_value(); }
   // Whether any field below path was present ("users[1]" has "users[1].name").
-  bool has_fields_below(const std::string& path) const;
+  bool has_fields_below(std::string_view path) const;
   // The mark of path, else of the nearest recorded parent ("a.b[2].c" ->
   // "a.b[2]" -> "a.b" -> "a"), else line 1.
-  Mark nearest(const std::string& path) const;
+  Mark nearest(std::string_view path) const;
 
  private:
-  std::map<std::string, Mark> m_marks;
+  static constexpr int k_scans_before_index = 8;
+  // False while questions are answered by scanning; else the index is up to date.
+  bool indexed() const;
+
+  std::deque<std::pair<std::string, Mark>> m_marks;  // in the order recorded; never moved
+  mutable int m_scans = 0;
+  mutable std::size_t m_indexed = 0;  // records in the index
+  mutable std::unordered_map<std::string_view, Mark> m_first;
+  // Every prefix of a record that ends before a '.': the paths with fields below.
+  mutable std::unordered_set<std::string_view> m_parents;
 };
 
 Mark mark_of(const YamlNode& node);
@@ -93,9 +111,10 @@ class MappingReader {
   bool is_mapping() const { return m_is_mapping; }
   const Located& located() const { return m_mapping; }
 
-  std::optional<Located> optional(std::string_view key) const;
+  // The field, or null; valid while this reader lives.
+  const Located* optional(std::string_view key) const;
   // Reports "missing required field" at the mapping when absent.
-  std::optional<Located> required(std::string_view key) const;
+  const Located* required(std::string_view key) const;
   // The known fields present, in the order written.
   std::vector<Located> in_order() const;
 
