@@ -305,14 +305,25 @@ MappingReader::MappingReader(YamlReader& reader, const Located& mapping, const s
       }
       reader.error_at(key_mark, located.path, std::move(message));
       m_fields.push_back({name, std::move(located), false});
-      continue;
+    } else {
+      reader.locations().record(located.path, key_mark);
+      m_fields.push_back({name, std::move(located), true});
     }
-    reader.locations().record(located.path, key_mark);
-    m_fields.push_back({name, std::move(located), true});
+    if (m_fields.size() > k_scanned_fields) {
+      if (m_index.empty()) {
+        for (std::size_t i = 0; i < m_fields.size(); ++i) m_index.emplace(m_fields[i].name, i);
+      } else {
+        m_index.emplace(name, m_fields.size() - 1);
+      }
+    }
   }
 }
 
 const MappingReader::Field* MappingReader::find(std::string_view key) const {
+  if (!m_index.empty()) {
+    const auto it = m_index.find(key);
+    return it == m_index.end() ? nullptr : &m_fields[it->second];
+  }
   for (const Field& field : m_fields) {
     if (field.name == key) return &field;
   }

@@ -463,4 +463,23 @@ TEST_CASE("every bad spec is rejected with its expected, located message", "[spe
   }
 }
 
+// A mapping with more fields than a scan suits is indexed: duplicates,
+// unknown and known fields are found the same on either side of that line.
+TEST_CASE("a mapping with many fields: duplicates, unknown and known fields as in a small one", "[spec]") {
+  std::string text =
+      "version: 1\nbroker:\n  config_file: /etc/m.conf\n  password_file: /etc/passwd.mq\nlisteners:\n"
+      "  - tls: false\n";
+  for (int i = 0; i < 40; ++i) text += "    x" + std::to_string(i) + ": 1\n";  // lines 7..46
+  text += "    port: 1883\n";        // line 47: known, after the index is made
+  text += "    x3: again\n";         // line 48: a duplicate of line 10
+  text += "    tls: true\n";         // line 49: a duplicate of the first field (line 6)
+  const std::string error = load_error(text);
+  CHECK_THAT(error, Catch::Contains("broker.yaml:7:5: listeners[0].x0: unknown field"));
+  CHECK_THAT(error, Catch::Contains("broker.yaml:46:5: listeners[0].x39: unknown field"));
+  CHECK_THAT(error, Catch::Contains("broker.yaml:48:5: listeners[0].x3: duplicate field (first at line 10, column 5)"));
+  CHECK_THAT(error, Catch::Contains("broker.yaml:49:5: listeners[0].tls: duplicate field (first at line 6, column 5)"));
+  CHECK_THAT(error, !Catch::Contains("missing required field"));
+  CHECK_THAT(error, !Catch::Contains("x40"));
+}
+
 }  // namespace mosq::spec
