@@ -274,9 +274,12 @@ int main(int argc, char** argv) try {
   run_expect({tool, "--root", example_root, example_spec}, 0, example_env);
   const Strings example_plan{tool, "--plan", "--root", example_root, example_spec};
   std::fprintf(stderr, "bench: 1 no-op plan of the example vs openssl version\n");
-  const Pairing t1 = interleave(quick ? 5 : 25, [&] { return run_expect(example_plan, 0, example_env); },
+  // 41 pairs: a run takes about 7 ms, and the median of more pairs moves
+  // less with the neighbours' load (the issue asks for at least 20).
+  const int t1_pairs = quick ? 5 : 41;
+  const Pairing t1 = interleave(t1_pairs, [&] { return run_expect(example_plan, 0, example_env); },
                                 [&] { return run_expect({"/usr/bin/openssl", "version"}, 0); });
-  rows.push_back({"1 no-op --plan, example (median of " + std::to_string(quick ? 5 : 25) + ")",
+  rows.push_back({"1 no-op --plan, example (median of " + std::to_string(t1_pairs) + ")",
                   fmt("%.1f ms", t1.a_ms), "openssl version " + fmt("%.1f ms", t1.b_ms),
                   "<= 1.30x", true, t1.ratio <= 1.30});
   rows.back().measured += " = " + fmt("%.2fx", t1.ratio);
@@ -295,7 +298,7 @@ int main(int argc, char** argv) try {
   sh("mkdir -p " + ec_root + "/run/secrets && cp " + example_root + "/run/secrets/sensor-7 " + ec_root + "/run/secrets/");
   run_expect({tool, "--root", ec_root, ec_spec}, 0, example_env);
   const Pairing t4 = interleave(
-      quick ? 3 : 11,
+      quick ? 3 : 21,
       [&] {
         sh("rm -rf " + tmp + "/green && mkdir -p " + green_root + "/run/secrets && cp " + ec_root +
            "/run/secrets/sensor-7 " + green_root + "/run/secrets/");
