@@ -300,8 +300,11 @@ int main(int argc, char** argv) try {
   const Pairing t4 = interleave(
       quick ? 3 : 21,
       [&] {
+        // The previous tree's removal is made durable first (sync -f: this
+        // filesystem only), so the apply's first fsync does not also
+        // commit the bench's own rm -rf.
         sh("rm -rf " + tmp + "/green && mkdir -p " + green_root + "/run/secrets && cp " + ec_root +
-           "/run/secrets/sensor-7 " + green_root + "/run/secrets/");
+           "/run/secrets/sensor-7 " + green_root + "/run/secrets/ && sync -f " + tmp);
         return run_expect({tool, "--root", green_root, ec_spec}, 0, example_env);
       },
       [&] { return run_expect({tool, "--plan", "--root", ec_root, ec_spec}, 0, example_env); });
@@ -437,7 +440,7 @@ int main(int argc, char** argv) try {
   std::fprintf(stderr, "bench: 2 no-op plan, %d users (linear scaling)\n", big);
   {
     const UserTree t100k(tmp + "/u100k", tool, big, 101, true);
-    const Pairing scale = interleave(quick ? 1 : 2, [&] { return run_expect(t100k.plan(tool), 0); },
+    const Pairing scale = interleave(quick ? 1 : 3, [&] { return run_expect(t100k.plan(tool), 0); },
                                      [&] { return run_expect(t10k.plan(tool), 0); });
     const double per_user_ratio = scale.ratio * n / big;
     rows.push_back({"2 no-op --plan, " + std::to_string(big) + " users", fmt("%.0f ms", scale.a_ms) + ", per user " +
