@@ -119,6 +119,7 @@ double median(std::vector<double> v) {
 // median of the pairwise ratios A/B (wall time).
 struct Pairing {
   double a_ms = 0, b_ms = 0, ratio = 0, a_peak_mib = 0, b_peak_mib = 0, spawner_mib = 0;
+  std::vector<double> as, bs, ratios;  // each pair's
 };
 
 Pairing interleave(int pairs, const std::function<Run()>& a, const std::function<Run()>& b) {
@@ -139,7 +140,27 @@ Pairing interleave(int pairs, const std::function<Run()>& a, const std::function
   p.a_ms = median(as);
   p.b_ms = median(bs);
   p.ratio = median(ratios);
+  p.as = std::move(as);
+  p.bs = std::move(bs);
+  p.ratios = std::move(ratios);
   return p;
+}
+
+// Pairs taken at different times of the run, as one: the medians of them all.
+Pairing merged(const std::vector<Pairing>& parts) {
+  Pairing all;
+  for (const Pairing& p : parts) {
+    all.as.insert(all.as.end(), p.as.begin(), p.as.end());
+    all.bs.insert(all.bs.end(), p.bs.begin(), p.bs.end());
+    all.ratios.insert(all.ratios.end(), p.ratios.begin(), p.ratios.end());
+    all.a_peak_mib = std::max(all.a_peak_mib, p.a_peak_mib);
+    all.b_peak_mib = std::max(all.b_peak_mib, p.b_peak_mib);
+    all.spawner_mib = std::max(all.spawner_mib, p.spawner_mib);
+  }
+  all.a_ms = median(all.as);
+  all.b_ms = median(all.bs);
+  all.ratio = median(all.ratios);
+  return all;
 }
 
 void write(const std::string& path, const std::string& text) {
@@ -297,19 +318,26 @@ int main(int argc, char** argv) try {
   const std::string ec_root = tmp + "/ec/root", green_root = tmp + "/green/root";
   sh("mkdir -p " + ec_root + "/run/secrets && cp " + example_root + "/run/secrets/sensor-7 " + ec_root + "/run/secrets/");
   run_expect({tool, "--root", ec_root, ec_spec}, 0, example_env);
-  const Pairing t4 = interleave(
-      quick ? 3 : 21,
-      [&] {
-        // The previous tree's removal is made durable first (sync -f: this
-        // filesystem only), so the apply's first fsync does not also
-        // commit the bench's own rm -rf.
-        sh("rm -rf " + tmp + "/green && mkdir -p " + green_root + "/run/secrets && cp " + ec_root +
-           "/run/secrets/sensor-7 " + green_root + "/run/secrets/ && sync -f " + tmp);
-        return run_expect({tool, "--root", green_root, ec_spec}, 0, example_env);
-      },
-      [&] { return run_expect({tool, "--plan", "--root", ec_root, ec_spec}, 0, example_env); });
-  rows.push_back({"4 greenfield apply, example, ec-p256", fmt("%.1f ms", t4.a_ms) + " = " + fmt("%.2fx", t4.ratio),
-                  "no-op --plan " + fmt("%.1f ms", t4.b_ms), "<= 3.00x", true, t4.ratio <= 3.0});
+  // Three blocks of 7 pairs, here, after target 2 and after target 5: the
+  // apply waits for this shared disk, whose speed can change for seconds
+  // at a time, so its pairs are spread over the run (median of all 21).
+  std::vector<Pairing> t4_blocks;
+  const auto t4_block = [&] {
+    t4_blocks.push_back(interleave(
+        quick ? 1 : 7,
+        [&] {
+          // The previous tree's removal is made durable first (sync -f: this
+          // filesystem only), so the apply's first fsync does not also
+          // commit the bench's own rm -rf.
+          sh("rm -rf " + tmp + "/green && mkdir -p " + green_root + "/run/secrets && cp " + ec_root +
+             "/run/secrets/sensor-7 " + green_root + "/run/secrets/ && sync -f " + tmp);
+          return run_expect({tool, "--root", green_root, ec_spec}, 0, example_env);
+        },
+        [&] { return run_expect({tool, "--plan", "--root", ec_root, ec_spec}, 0, example_env); }));
+  };
+  t4_block();
+  const std::size_t t4_row = rows.size();
+  rows.push_back({});  // filled after the third block
   {
     // What the greenfield apply waits for on this disk: its temp files are
     // written together and fsync'ed before any is renamed (one journal
@@ -374,6 +402,9 @@ int main(int argc, char** argv) try {
                     "PBKDF2 x" + std::to_string(n) + " on 1 core " + fmt("%.0f ms", one.b_ms), "(info)", false, false});
   }
 
+  std::fprintf(stderr, "bench: 4 greenfield apply, second block\n");
+  t4_block();
+
   // 3. One password changed among 10,000 users: apply against the no-op plan.
   std::fprintf(stderr, "bench: 3 one password changed among %d users\n", n);
   {
@@ -419,6 +450,15 @@ int main(int argc, char** argv) try {
     rows.push_back({"5 --plan --diff, " + std::to_string(n) + " users", fmt("%.0f ms", t5.a_ms) + " = " + fmt("%.2fx", t5.ratio),
                     "--plan " + fmt("%.0f ms", t5.b_ms), "<= 2.00x", true, t5.ratio <= 2.0});
     rows.push_back({"5 peak RSS, --diff", fmt("%.1f MiB", t5.a_peak_mib), "spawner " + fmt("%.1f MiB", t5.spawner_mib), "< 60 MiB", true, t5.a_peak_mib < 60});
+  }
+
+  std::fprintf(stderr, "bench: 4 greenfield apply, third block\n");
+  t4_block();
+  {
+    const Pairing t4 = merged(t4_blocks);
+    rows[t4_row] = {"4 greenfield apply, example, ec-p256 (" + std::to_string(t4.ratios.size()) + " pairs)",
+                    fmt("%.1f ms", t4.a_ms) + " = " + fmt("%.2fx", t4.ratio), "no-op --plan " + fmt("%.1f ms", t4.b_ms),
+                    "<= 3.00x", true, t4.ratio <= 3.0};
   }
 
   // 6. Cost per 1,000 users at 101, 1000 and the spec's iteration count.
