@@ -1,8 +1,10 @@
 #include "apply/applier.h"
 
 #include <future>
-#include <map>
+#include <string_view>
+#include <unordered_map>
 #include <variant>
+#include <vector>
 
 #include "apply/backup.h"
 #include "apply/pki_issuer.h"
@@ -15,6 +17,7 @@
 #include "plan/password_file_plan.h"
 #include "util/digest.h"
 #include "util/error.h"
+#include "util/parallel_for.h"
 
 namespace mosq::apply {
 namespace {
@@ -53,53 +56,72 @@ std::string recheck(const plan::Change& change, const FileSystem& fs, const Host
   return read.content;
 }
 
-// A user's new password-file line: the spec's hash as given, or the
-// password hashed anew.
-std::string password_line(const std::string& user, const spec::Spec& spec, const observe::ResolvedSecrets& secrets) {
-  for (const spec::User& u : spec.users) {
-    if (u.name != user || !u.password) continue;
-    if (u.password->kind == spec::PasswordSourceKind::hash) {
-      auto hash = crypto::parse_password_hash(u.password->value, nullptr);
-      if (!hash) throw Error("internal error: the spec's hash for " + user + " does not parse");
-      return broker::format_password_line(user, *hash);
-    }
-    const Secret& password = secrets.passwords.at(user);
-    return broker::format_password_line(
-        user, crypto::hash_password(password, spec.broker.mosquitto_version,
-                                    spec.broker.hash_iterations.value_or(
-                                        crypto::default_iterations(spec.broker.mosquitto_version))));
-  }
-  throw Error("internal error: no password source for user " + user);
+// The PBKDF2 iterations of a hash made now.
+int new_hash_iterations(const spec::Spec& spec) {
+  return spec.broker.hash_iterations.value_or(crypto::default_iterations(spec.broker.mosquitto_version));
 }
 
-using PasswordLines = std::map<std::string, std::string>;  // user -> line
+// A user's new password-file line: the spec's hash as given, or the
+// password hashed anew.
+std::string password_line(const spec::User& user, const spec::Spec& spec, const observe::ResolvedSecrets& secrets) {
+  if (!user.password) throw Error("internal error: no password source for user " + user.name);
+  if (user.password->kind == spec::PasswordSourceKind::hash) {
+    auto hash = crypto::parse_password_hash(user.password->value, nullptr);
+    if (!hash) throw Error("internal error: the spec's hash for " + user.name + " does not parse");
+    return broker::format_password_line(user.name, *hash);
+  }
+  const Secret& password = secrets.passwords.at(user.name);
+  return broker::format_password_line(
+      user.name, crypto::hash_password(password, spec.broker.mosquitto_version, new_hash_iterations(spec)));
+}
 
-// The lines of the users the plan adds to or updates in the password file,
-// made on another thread (PBKDF2 for each) while the keys and certificates
-// are made; no future when there are none.
+using PasswordLines = std::unordered_map<std::string, std::string>;  // user -> line
+
+// Below this many PBKDF2 iterations in all (about a millisecond), the lines
+// are hashed on this thread when they are needed: a thread costs more.
+constexpr long long k_thread_min_iterations = 20'000;
+
+// The lines of the users the plan adds to or updates in the password file
+// (PBKDF2 for each): when there are many, hashed on other threads (on
+// `workers` of them) while the keys and certificates are made; else on
+// this thread when the file is written.
 std::future<PasswordLines> make_password_lines(const plan::Plan& plan, const spec::Spec& spec,
-                                               const observe::ResolvedSecrets& secrets) {
-  std::vector<std::string> users;
+                                               const observe::ResolvedSecrets& secrets, unsigned workers) {
+  std::unordered_map<std::string_view, const spec::User*> by_name;
+  by_name.reserve(spec.users.size());
+  for (const spec::User& user : spec.users) {
+    if (user.password) by_name.emplace(user.name, &user);  // the first of a name, as the plan reads them
+  }
+  std::vector<const spec::User*> users;
   for (const plan::Change& change : plan.changes) {
     const auto* details = std::get_if<plan::PasswordFileDetails>(&change.details);
     if (details == nullptr || !change.content_changes) continue;
     for (const plan::UserChange& u : details->users) {
-      if (u.kind == plan::UserChange::Kind::add || u.kind == plan::UserChange::Kind::update) users.push_back(u.user);
+      if (u.kind != plan::UserChange::Kind::add && u.kind != plan::UserChange::Kind::update) continue;
+      auto it = by_name.find(u.user);
+      if (it == by_name.end()) throw Error("internal error: no password source for user " + u.user);
+      users.push_back(it->second);
     }
   }
-  if (users.empty()) return {};
-  return std::async(std::launch::async, [&spec, &secrets, users = std::move(users)] {
-    PasswordLines lines;
-    for (const std::string& user : users) lines.emplace(user, password_line(user, spec, secrets));
-    return lines;
-  });
+  const long long cost = static_cast<long long>(users.size()) * new_hash_iterations(spec);
+  const bool threads = cost >= k_thread_min_iterations;
+  return std::async(threads ? std::launch::async : std::launch::deferred,
+                    [&spec, &secrets, users = std::move(users), workers = threads ? workers : 1u] {
+                      std::vector<std::string> made(users.size());  // one slot a user
+                      parallel_for(users.size(), workers,
+                                   [&](std::size_t i) { made[i] = password_line(*users[i], spec, secrets); });
+                      PasswordLines lines;
+                      lines.reserve(users.size());
+                      for (std::size_t i = 0; i < users.size(); ++i) lines.emplace(users[i]->name, std::move(made[i]));
+                      return lines;
+                    });
 }
 
-std::string new_password_file(const plan::Change& change, const std::string& current, const PasswordLines& made,
-                              const spec::Spec& spec, const observe::ResolvedSecrets& secrets) {
+std::string new_password_file(const plan::Change& change, const std::string& current, const PasswordLines& made) {
   auto line_for = [&](const std::string& user) -> std::string {
     auto it = made.find(user);
-    return it != made.end() ? it->second : password_line(user, spec, secrets);
+    if (it == made.end()) throw Error("internal error: no new password line for user " + user);
+    return it->second;
   };
   return plan::next_password_file(broker::parse_password_file(current), change, line_for);
 }
@@ -118,9 +140,9 @@ std::string past_tense(plan::Action action) {
 // Writes each change in order; throws at the first failure, with what
 // was written before it in report.
 void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe::ResolvedSecrets& secrets,
-                   FileSystem& fs, const Root& root, PkiIssuer& issuer, std::int64_t real_now,
+                   FileSystem& fs, const Root& root, PkiIssuer& issuer, std::int64_t real_now, unsigned workers,
                    const ApplyOptions& options, ApplyReport& report) {
-  std::future<PasswordLines> password_lines = make_password_lines(plan, spec, secrets);
+  std::future<PasswordLines> password_lines = make_password_lines(plan, spec, secrets, workers);
   issuer.prepare(plan);  // every key and certificate made before anything is written
   for (const StaleTempFile& stale : plan.stale_temp_files) {
     fs.remove_stale_temp_file(stale.beside, stale.name);
@@ -145,7 +167,7 @@ void write_changes(const plan::Plan& plan, const spec::Spec& spec, const observe
       std::visit(plan::Overloaded{
                      [&](const plan::PasswordFileDetails&) {
                        const PasswordLines made = password_lines.valid() ? password_lines.get() : PasswordLines{};
-                       fs.write_atomic(host, new_password_file(change, current, made, spec, secrets), change.policy);
+                       fs.write_atomic(host, new_password_file(change, current, made), change.policy);
                      },
                      [&](const plan::ConfigDetails& config) {
                        fs.write_atomic(host, config.desired_content, change.policy);
@@ -237,7 +259,7 @@ ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
     // it was, which it reads as before.
     HeldWrites writes(fs);
     try {
-      write_changes(plan, spec, secrets, fs, root, issuer, host.now(), options, report);
+      write_changes(plan, spec, secrets, fs, root, issuer, host.now(), host.usable_cpus(), options, report);
     } catch (const Error& e) {
       report.error = e.what();
     }

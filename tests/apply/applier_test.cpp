@@ -220,3 +220,42 @@ TEST_CASE("after a failure half way the broker is still told to reload what was 
   CHECK(out.str().find("sent SIGHUP to the broker (pid 4242)") != std::string::npos);
   CHECK(out.str().find("Apply stopped after 5 of the planned changes") != std::string::npos);
 }
+
+// 300 new users at 101 iterations (30,300 in all): hashed on the pool while
+// the rest is prepared. Each line lands in spec order and verifies.
+TEST_CASE("many new users are hashed on the pool, in spec order, and each line verifies", "[apply][parallel]") {
+  constexpr int k_users = 300;
+  std::string spec =
+      "version: 1\nbroker:\n  config_file: /etc/mosquitto/conf.d/managed.conf\n"
+      "  password_file: /etc/mosquitto/passwd\nlisteners:\n  - port: 1883\n    tls: false\nusers:\n";
+  for (int i = 0; i < k_users; ++i) {
+    spec += "  - name: u" + std::to_string(i) + "\n    password_env: P" + std::to_string(i) + "\n";
+  }
+  TempDir dir;
+  write_file(dir / "broker.yaml", spec);
+  make_dirs(dir / "root");
+  const observe::EnvLookup env = [](const std::string& name) -> std::optional<std::string> {
+    if (name.size() < 2 || name[0] != 'P') return std::nullopt;
+    return "pw-" + name.substr(1);
+  };
+  FaultyFileSystem fs;
+  REQUIRE(run_with(fs, dir, {}, env).code == 0);
+  std::istringstream lines(read_file(dir / "root/etc/mosquitto/passwd"));
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    CHECK(line.rfind("u" + std::to_string(count) + ":$7$101$", 0) == 0);
+  }
+  CHECK(count == k_users);
+  // Every password verifies against its new line: the plan finds nothing to do.
+  const Run plan = run_with(fs, dir, {"--plan"}, env);
+  CHECK(plan.code == 0);
+  CHECK(plan.out.find("No changes.") != std::string::npos);
+  // One password changed: one line differs.
+  const observe::EnvLookup changed = [&env](const std::string& name) -> std::optional<std::string> {
+    return name == "P123" ? std::optional<std::string>("other") : env(name);
+  };
+  const Run again = run_with(fs, dir, {"--plan"}, changed);
+  CHECK(again.code == 2);
+  CHECK(again.out.find("~ user u123: password changed") != std::string::npos);
+  CHECK(again.out.find("~ user u122") == std::string::npos);
+}
