@@ -263,12 +263,21 @@ ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
     } catch (const Error& e) {
       report.error = e.what();
     }
+    // The records read the files as written (the hold reads its writes),
+    // and the state file joins the batch, put in place after them: one
+    // journal commit fewer than recording after the renames. A state file
+    // that misses a rename, or outlives one, holds records whose file
+    // digests no longer match: the next run opens those files again.
     try {
-      writes.put_in_place();  // the records read them
       // Real time, not --now: when the key was last opened, for people.
       if (!report.error) {
         record_verified_keys(spec, secrets, fs, root, host.now(), RecordedKeys::reopened, &issuer.written());
       }
+    } catch (const Error& e) {
+      add_error(report, e);
+    }
+    try {
+      writes.put_in_place();
     } catch (const Error& e) {
       add_error(report, e);
     }

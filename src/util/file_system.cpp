@@ -164,7 +164,15 @@ class RealFileSystem : public FileSystem {
     // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
     // refused below, as is anything but a regular file).
     constexpr int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
-    UniqueFd fd = open_in_root(path, last, flags);
+    UniqueFd fd;
+    if (const StagedFile* staged = staged_at(path)) {
+      // Read your writes: while writes are held, a path written in the
+      // hold reads as it will be once put in place (its temp file).
+      fd.reset(::openat(staged->at.dir.get(), staged->tmp.c_str(), flags | O_NOFOLLOW));
+      if (!fd) return fail(ReadStatus::unreadable, staged->shown + ": " + errno_text(errno));
+    } else {
+      fd = open_in_root(path, last, flags);
+    }
     if (!fd) {  // the long way, which says what went wrong
       Located at = locate(path, last);
       if (at.error != 0) {
@@ -484,6 +492,16 @@ class RealFileSystem : public FileSystem {
     UniqueFd fd;
     std::string shown;
   };
+
+  // The file written to `path` in this hold, not yet put in place.
+  const StagedFile* staged_at(const HostPath& path) const {
+    if (m_staged.empty()) return nullptr;
+    const std::string shown = path.str();
+    for (const StagedFile& staged : m_staged) {
+      if (staged.shown == shown) return &staged;
+    }
+    return nullptr;
+  }
 
   // A directory that holds a new name (a file renamed in, a directory
   // made), to be fsync'ed once: `shown` is the first such name, for messages.

@@ -124,8 +124,9 @@ class FileSystem {
   // fsyncs every temp file (the writeback already under way, one journal
   // commit covers them all), renames them in the order written, then
   // fsyncs once each directory that got a new name (a file renamed in, a
-  // directory made meanwhile). Until then a read of a held path gets the old
-  // file; writing a held path again commits what is held first. A greenfield
+  // directory made meanwhile). Until then a read of a held path gets what
+  // was written to it (read your writes: its temp file, as it will be put
+  // in place); writing a held path again commits what is held first. A greenfield
   // apply's 23 fsyncs, each waited for in turn, became 16, most of them
   // finding their journal commit already made. A crash before the commit leaves every name as it was (the temp
   // files are found as stale by the next run), never a partial file.

@@ -97,15 +97,16 @@ TEST_CASE("a greenfield apply fsyncs each file before its rename and each change
     changed_directories.insert(dir);
   }
   for (const std::string& parent : trace.made_in) changed_directories.insert(parent);
-  // Written together: every temp file but the state file's (written after
-  // the others are in place: it records what they hold) is fsync'ed before
-  // the first rename.
+  // Written together: every temp file, the state file's too (its records
+  // read the others as written), is fsync'ed before the first rename, and
+  // the state file is put in place last.
   const auto first_rename = std::find_if(trace.events.begin(), trace.events.end(),
                                          [](const std::string& e) { return e.rfind("rename ", 0) == 0; });
   const auto temp_syncs_first = std::count_if(trace.events.begin(), first_rename, [](const std::string& e) {
     return e.rfind("fsync ", 0) == 0 && e.find(".tmp-") != std::string::npos;
   });
-  CHECK(temp_syncs_first == 6);
+  CHECK(temp_syncs_first == 7);
+  CHECK(trace.renames.back().second.rfind(".state.json.tmp-", 0) == 0);
 
   std::vector<std::string> directory_syncs;
   for (std::size_t i = 0; i < trace.events.size(); ++i) {
@@ -121,6 +122,11 @@ TEST_CASE("a greenfield apply fsyncs each file before its rename and each change
 
   // And nothing the durability order changed in what was written.
   CHECK(t.plan({{"CA_PASSPHRASE", "durability-Passphrase-1"}, {"ALICE_PW", "alice-pw"}}).exit_code == 0);
+  // The state file vouches for the keys as written: a plan without the CA
+  // passphrase opens no key and finds nothing to do.
+  const ProcessResult vouched = t.plan({{"ALICE_PW", "alice-pw"}});
+  INFO(describe(vouched));
+  CHECK(vouched.exit_code == 0);
 }
 
 TEST_CASE("a directory fsync that fails after the renames is exit 1 naming the directory, and a re-run "

@@ -70,6 +70,33 @@ TEST_CASE("write_atomic gives the final mode whatever the umask, and leaves no t
   CHECK(count == 2);
 }
 
+TEST_CASE("held writes: a read gets what was written, the name keeps the old file until the commit",
+          "[util][fs]") {
+  TempDir dir;
+  FileSystem& fs = real_file_system();
+  write_file(dir / "kept", "old kept");
+  write_file(dir / "replaced", "old replaced");
+  fs.hold_writes();
+  fs.write_atomic(at(dir, "replaced"), "new replaced", FilePolicy{0640, std::nullopt, std::nullopt});
+  fs.write_atomic(at(dir, "made"), "new made", FilePolicy{0600, std::nullopt, std::nullopt});
+  // Read your writes, with the written file's facts; other paths as they are.
+  const ReadResult replaced = fs.read(at(dir, "replaced"), 100, LastLink::not_followed);
+  CHECK(replaced.status == ReadStatus::ok);
+  CHECK(replaced.content == "new replaced");
+  CHECK(replaced.info.mode == 0640);
+  CHECK(fs.read(at(dir, "made"), 100, LastLink::not_followed).content == "new made");
+  CHECK(fs.read(at(dir, "kept"), 100, LastLink::not_followed).content == "old kept");
+  CHECK(fs.read(at(dir, "made"), 3, LastLink::not_followed).status == ReadStatus::unreadable);  // the cap holds
+  // The names are unchanged until the writes are put in place.
+  CHECK(read_file(dir / "replaced") == "old replaced");
+  CHECK_FALSE(boost::filesystem::exists(dir / "made"));
+  fs.put_held_writes_in_place();
+  fs.commit_held_writes();
+  CHECK(read_file(dir / "replaced") == "new replaced");
+  CHECK(read_file(dir / "made") == "new made");
+  CHECK(fs.read(at(dir, "made"), 100, LastLink::not_followed).content == "new made");
+}
+
 TEST_CASE("write_atomic into a missing directory fails with the path named", "[util][fs]") {
   TempDir dir;
   CHECK_THROWS_WITH(real_file_system().write_atomic(at(dir, "nope/file"), "x", FilePolicy{}),
