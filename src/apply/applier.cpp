@@ -90,7 +90,7 @@ std::future<PasswordLines> make_password_lines(const plan::Plan& plan, const spe
   std::unordered_map<std::string_view, const spec::User*> by_name;
   by_name.reserve(spec.users.size());
   for (const spec::User& user : spec.users) {
-    if (user.password) by_name.emplace(user.name, &user);  // the first of a name, as the plan reads them
+    if (user.password) by_name.emplace(user.name, &user);  // names are unique (spec/rules.cpp)
   }
   std::vector<const spec::User*> users;
   for (const plan::Change& change : plan.changes) {

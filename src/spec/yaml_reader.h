@@ -37,6 +37,10 @@ struct Located {
 // linear in the records.
 class Locations {
  public:
+  Locations() = default;
+  Locations(const Locations&) = delete;  // the index holds views of these records
+  Locations& operator=(const Locations&) = delete;
+
   // A path recorded again keeps its first mark.
   void record(const std::string& path, Mark mark) { m_marks.emplace_back(path, mark); }
   std::optional<Mark> find(std::string_view path) const;
