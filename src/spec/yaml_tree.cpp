@@ -139,12 +139,17 @@ class TreeBuilder : public YAML::EventHandler {
     m_open.pop_back();
     if (done.anchor != 0) m_anchors[done.anchor].size = m_node_count - done.nodes_before;
     const auto first = m_children.begin() + static_cast<std::ptrdiff_t>(done.children_begin);
+    const std::size_t count = m_children.size() - done.children_begin;
     if (done.node->is_sequence()) {
       done.node->items.assign(first, m_children.end());
     } else {
       // Keys and values alternate (yaml-cpp gives a null for a missing one).
-      done.node->entries.reserve((m_children.size() - done.children_begin) / 2);
-      for (auto it = first; it + 1 < m_children.end(); it += 2) done.node->entries.emplace_back(it[0], it[1]);
+      // By index: an empty collection's children may be an empty vector,
+      // whose iterator takes no offset (UBSan, found by fuzz/spec_loader).
+      done.node->entries.reserve(count / 2);
+      for (std::size_t i = 0; i + 1 < count; i += 2) {
+        done.node->entries.emplace_back(m_children[done.children_begin + i], m_children[done.children_begin + i + 1]);
+      }
     }
     m_children.erase(first, m_children.end());
     attach(done.node);
