@@ -129,6 +129,16 @@ TEST_CASE("a greenfield apply fsyncs each file before its rename and each change
   CHECK(vouched.exit_code == 0);
 }
 
+namespace {
+// An apply under strace whose `nth` fsync fails with EIO.
+ProcessResult apply_failing_fsync(const Tree& t, int nth, const std::map<std::string, std::string>& env) {
+  return run_process({"/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=fsync", "-e",
+                      "inject=fsync:error=EIO:when=" + std::to_string(nth), MOSQ_BINARY, "--root", t.root(),
+                      t.spec_path()},
+                     env);
+}
+}  // namespace
+
 TEST_CASE("a directory fsync that fails after the renames is exit 1 naming the directory, and a re-run "
           "converges") {
   REQUIRE(::access("/usr/bin/strace", X_OK) == 0);
@@ -141,9 +151,7 @@ TEST_CASE("a directory fsync that fails after the renames is exit 1 naming the d
   // its rename (2), then the directories the run made or renamed into
   // (root, etc, etc/mosquitto, conf.d): the 4th fsync, the second
   // directory's, fails.
-  ProcessResult r = run_process({"/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=fsync", "-e",
-                                 "inject=fsync:error=EIO:when=4", MOSQ_BINARY, "--root", t.root(), t.spec_path()},
-                                env);
+  ProcessResult r = apply_failing_fsync(t, 4, env);
   INFO(describe(r));
   CHECK(r.exit_code == 1);
   CHECK(contains(r.err, ": directory fsync failed: Input/output error"));
@@ -164,9 +172,7 @@ TEST_CASE("a temp file's fsync that fails puts the files before it in place and 
   const std::map<std::string, std::string> env{{"ALICE_PW", "alice-pw"}, k_no_leak_check};
   // Without tls: the password file's temp, then the config's: the second
   // fsync, the config's, fails.
-  ProcessResult r = run_process({"/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=fsync", "-e",
-                                 "inject=fsync:error=EIO:when=2", MOSQ_BINARY, "--root", t.root(), t.spec_path()},
-                                env);
+  ProcessResult r = apply_failing_fsync(t, 2, env);
   INFO(describe(r));
   CHECK(r.exit_code == 1);
   CHECK(contains(r.err, t.host(spec.config_file) + ": fsync failed: Input/output error"));
