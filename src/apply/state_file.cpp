@@ -120,9 +120,9 @@ struct IssuerFile {
 // A certificate file's record: the file parsed now (or the certificate this
 // run wrote there, when the file still holds it), its signature checked
 // under the CA certificate (its own key, for the CA) unless this run wrote
-// both; nullopt when it holds
-// no certificate or there is no CA certificate. With `trust_old`, an old
-// record of the same file and CA file is kept without parsing either.
+// both; nullopt when it holds no certificate or there is no CA certificate.
+// With `trust_old`, an old record of the same file and CA file is kept
+// without parsing either.
 std::optional<observe::CertificateRecord> certificate_record(const FileSystem& fs, const Root& root,
                                                              const std::string& path, IssuerFile& issuer,
                                                              bool is_ca, const observe::CertificateRecord* old,
