@@ -1,7 +1,7 @@
 // issue_certificate(): the CA, server and client profiles of certificate.h.
 #include <arpa/inet.h>
-#include <openssl/ec.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/rand.h>
