@@ -136,24 +136,26 @@ TEST_CASE("openssl verify accepts issued server and client certificates for ever
 }
 
 namespace {
-// DER of the certificate's SubjectPublicKeyInfo, and of the key's own
-// (i2d_PUBKEY: OpenSSL's provider encoder).
-std::string certificate_spki(const Certificate& cert) {
-  unsigned char* der = nullptr;
-  const int length = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert.get()), &der);
+// What an i2d_ function made (length bytes at der), as a string; frees it.
+std::string take_der(unsigned char* der, int length) {
   REQUIRE(length > 0);
   std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length));
   OPENSSL_free(der);
   return out;
 }
 
+// DER of the certificate's SubjectPublicKeyInfo, and of the key's own
+// (i2d_PUBKEY: OpenSSL's provider encoder).
+std::string certificate_spki(const Certificate& cert) {
+  unsigned char* der = nullptr;
+  const int length = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert.get()), &der);
+  return take_der(der, length);
+}
+
 std::string key_spki(const PrivateKey& key) {
   unsigned char* der = nullptr;
   const int length = i2d_PUBKEY(key.get(), &der);
-  REQUIRE(length > 0);
-  std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length));
-  OPENSSL_free(der);
-  return out;
+  return take_der(der, length);
 }
 }  // namespace
 

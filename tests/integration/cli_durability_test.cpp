@@ -173,11 +173,6 @@ std::string real_path(const std::string& path) {
   return resolved;
 }
 
-bool exists(const std::string& path) {
-  struct stat st {};
-  return ::lstat(path.c_str(), &st) == 0;
-}
-
 // Whether a temp file is left in dir.
 bool has_temp_file(const std::string& dir) {
   const ProcessResult listing = run_process({"/bin/ls", "-A", dir});
@@ -232,11 +227,11 @@ TEST_CASE("a temp file's fsync that fails puts the files before it in place and 
   CHECK(contains(r.err, "not written either: " + t.host(spec.config_file) + ", " +
                             t.host("/var/lib/mosq-reconcile/state.json")));
   for (const char* name : {"/ca.key", "/ca.crt", "/server.key", "/server.crt"}) {
-    CHECK(exists(t.host(spec.tls_dir + name)));
+    CHECK(file_exists(t.host(spec.tls_dir + name)));
   }
-  CHECK_FALSE(exists(t.host(spec.password_file)));
-  CHECK_FALSE(exists(t.host(spec.config_file)));
-  CHECK_FALSE(exists(t.host("/var/lib/mosq-reconcile/state.json")));
+  CHECK_FALSE(file_exists(t.host(spec.password_file)));
+  CHECK_FALSE(file_exists(t.host(spec.config_file)));
+  CHECK_FALSE(file_exists(t.host("/var/lib/mosq-reconcile/state.json")));
   for (const std::string& dir : {std::string("/etc/mosquitto"), std::string("/etc/mosquitto/conf.d"),
                                  std::string("/var/lib/mosq-reconcile")}) {
     CHECK_FALSE(has_temp_file(t.host(dir)));  // no temp file left behind
