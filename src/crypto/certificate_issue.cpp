@@ -1,17 +1,15 @@
 // issue_certificate(): the CA, server and client profiles of certificate.h.
 #include <arpa/inet.h>
-#include <openssl/core_names.h>
-#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/rand.h>
-#include <openssl/rsa.h>
 
 #include <climits>
 #include <ctime>
 #include <utility>
 
 #include "crypto/certificate.h"
+#include "crypto/legacy_key.h"
 #include "crypto/subject_alt_name.h"
 #include "util/error.h"
 
@@ -150,46 +148,14 @@ void add_subject_alt_names(X509* cert, const std::vector<std::string>& entries) 
   }
 }
 
-// Whether the EC key's parameter `name` reads `value`.
-bool ec_param_is(const EVP_PKEY* key, const char* name, const std::string& value) {
-  char text[32] = {};
-  std::size_t length = 0;
-  return EVP_PKEY_get_utf8_string_param(key, name, text, sizeof text, &length) == 1 && value == text;
-}
-
-// X509_set_pubkey(cert, key), faster for the keys PrivateKey makes.
-// OpenSSL 3.0 encodes a provider's key (every key PrivateKey makes or
-// loads) and decodes the result back, building a decoder chain each time:
-// 1.2-1.6 ms a certificate, a tenth of a greenfield apply. A legacy copy
-// of an RSA key, or of an EC key on a named curve with its point
-// uncompressed (a copy would lose another form), takes its ASN.1 method's
-// encoder instead: 0.05-0.15 ms, and the same SubjectPublicKeyInfo bytes
-// (tests/crypto/certificate_test.cpp holds them equal, for the other forms
-// too). The certificate then holds that copy as its public key: OpenSSL 3
-// hands a legacy key to the provider for any operation, so a verification
-// with it runs where one with the key would. Other keys (Ed25519, other EC
-// forms) take the provider's path.
-// EVP_PKEY_get1_RSA/EC_KEY are deprecated in OpenSSL 3, not removed.
+// X509_set_pubkey(cert, key), with a legacy copy of the key where there
+// is one: OpenSSL 3.0 encodes a provider's key and decodes the result back,
+// building a decoder chain each time (1.2-1.6 ms a certificate); the copy
+// takes 0.05-0.15 ms for the same SubjectPublicKeyInfo bytes. The
+// certificate then holds that copy as its public key, which verifies as
+// the key would (see legacy_key.h).
 void set_public_key(X509* cert, EVP_PKEY* key) {
-  EvpPkeyPtr legacy;
-  ERR_set_mark();
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-  if (EVP_PKEY_is_a(key, "RSA")) {
-    RSA* rsa = EVP_PKEY_get1_RSA(key);
-    legacy.reset(rsa != nullptr ? EVP_PKEY_new() : nullptr);
-    if (legacy && EVP_PKEY_assign_RSA(legacy.get(), rsa) != 1) legacy.reset();
-    if (!legacy) RSA_free(rsa);
-  } else if (EVP_PKEY_is_a(key, "EC") &&
-             ec_param_is(key, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT, "uncompressed") &&
-             ec_param_is(key, OSSL_PKEY_PARAM_EC_ENCODING, "named_curve")) {
-    EC_KEY* ec = EVP_PKEY_get1_EC_KEY(key);
-    legacy.reset(ec != nullptr ? EVP_PKEY_new() : nullptr);
-    if (legacy && EVP_PKEY_assign_EC_KEY(legacy.get(), ec) != 1) legacy.reset();
-    if (!legacy) EC_KEY_free(ec);
-  }
-#pragma GCC diagnostic pop
-  ERR_pop_to_mark();  // a failed copy only means the provider's path
+  const EvpPkeyPtr legacy = legacy_copy(key);
   if (X509_set_pubkey(cert, legacy ? legacy.get() : key) != 1) {
     fail("cannot set the certificate's public key");
   }

@@ -10,8 +10,11 @@ namespace mosq::crypto {
 // run's instructions (0.73M of 12.7M for the example). A run's key
 // material lives in our own wiped buffers (Secret) or in OpenSSL's
 // objects, which the run frees as before; only libcrypto's global tables
-// are left. Call once, first; later calls do nothing. Throws Error when
-// OpenSSL cannot start (its config file refused, say).
+// are left. Then fetches SHA-256 (the first fetch fills OpenSSL's name
+// map, a run's largest OpenSSL start-up cost: it is paid here, once).
+// Call once, first; later calls only look SHA-256 up again. Throws Error
+// when OpenSSL cannot start: its config file refused, or no provider with
+// SHA-256 loaded.
 void start_openssl();
 
 }  // namespace mosq::crypto

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <utility>
 
+#include "crypto/legacy_key.h"
 #include "util/error.h"
 
 namespace mosq::crypto {
@@ -209,8 +210,9 @@ std::string describe_key(const EVP_PKEY* key) {
 
 std::string fingerprint_public_key(const EVP_PKEY* key) {
   ErrorQueueGuard guard;
+  const EvpPkeyPtr legacy = legacy_copy(key);  // the same bytes, sooner: see legacy_key.h
   unsigned char* der = nullptr;
-  const int der_length = i2d_PUBKEY(key, &der);
+  const int der_length = i2d_PUBKEY(legacy ? legacy.get() : key, &der);
   if (der_length <= 0) {
     throw Error(drain_openssl_errors("cannot encode the public key"));
   }
@@ -263,10 +265,13 @@ Secret PrivateKey::to_pem(const Secret* passphrase) const {
   if (!bio) {
     throw Error(drain_openssl_errors("cannot allocate memory for a private key"));
   }
+  // The same PKCS#8 out of a legacy copy, without the encoder look-up
+  // (see legacy_key.h): with a passphrase, the same PBES2 parameters too.
+  const EvpPkeyPtr legacy = legacy_copy(m_key.get());
+  EVP_PKEY* const key = legacy ? legacy.get() : m_key.get();
   int ok = 0;
   if (passphrase == nullptr) {
-    ok = PEM_write_bio_PKCS8PrivateKey(bio.get(), m_key.get(), nullptr, nullptr, 0, nullptr,
-                                       nullptr);
+    ok = PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
   } else {
     if (passphrase->empty()) {
       throw Error("refusing to encrypt a private key with an empty passphrase");
@@ -275,7 +280,7 @@ Secret PrivateKey::to_pem(const Secret* passphrase) const {
       throw Error("the passphrase is longer than " + std::to_string(k_max_passphrase_bytes) +
                   " bytes, which OpenSSL cannot read back");
     }
-    ok = PEM_write_bio_PKCS8PrivateKey(bio.get(), m_key.get(), EVP_aes_256_cbc(),
+    ok = PEM_write_bio_PKCS8PrivateKey(bio.get(), key, EVP_aes_256_cbc(),
                                        passphrase->reveal().data(),
                                        static_cast<int>(passphrase->size()), nullptr, nullptr);
   }

@@ -140,3 +140,30 @@ TEST_CASE("hashes: new $7$ lines use the version's default iterations, or broker
     CHECK(t.plan().exit_code == 0);  // the line verifies: kept
   }
 }
+
+TEST_CASE("safety: an OpenSSL configuration that loads no usable provider fails before anything is written") {
+  // Before: "SHA-256 failed", from the first file digest.
+  Tree t;
+  t.env["ALICE_PW"] = "alice-Pw-1111";
+  t.write_spec(k_plain_spec);
+  const std::string conf = t.work("openssl.cnf");
+  mosq::test::write_file(conf,
+                         "openssl_conf = init\n[init]\nproviders = providers\n"
+                         "[providers]\nno_such_provider = no_such_provider_section\n"
+                         "[no_such_provider_section]\nactivate = 1\n");
+  const TreeSnapshot before = t.snapshot();
+  for (const std::vector<std::string>& args : {std::vector<std::string>{}, {"--plan"}, {"--plan", "--json"}}) {
+    auto r = t.run(args, {{"OPENSSL_CONF", conf}});
+    INFO(describe(r));
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err + r.out, "cannot start OpenSSL: it has no SHA-256 digest"));
+    CHECK(contains(r.err + r.out, "OPENSSL_CONF"));
+  }
+  CHECK(describe_differences(before, t.snapshot()) == "");
+  // --validate reads the spec only: it does not start OpenSSL.
+  auto validated = t.run({"--validate"}, {{"OPENSSL_CONF", conf}});
+  INFO(describe(validated));
+  CHECK(validated.exit_code == 0);
+  // The same tree with the system's configuration applies.
+  t.apply_ok();
+}
