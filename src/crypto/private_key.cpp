@@ -9,11 +9,13 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
+#include <cctype>
 #include <climits>
 #include <cstring>
 #include <utility>
 
 #include "crypto/legacy_key.h"
+#include "crypto/openssl_start.h"
 #include "util/error.h"
 
 namespace mosq::crypto {
@@ -26,6 +28,21 @@ constexpr const char* k_pkcs8_encrypted = "-----BEGIN ENCRYPTED PRIVATE " "KEY--
 constexpr const char* k_legacy_encrypted = "Proc-Type: 4,ENCRYPTED";
 constexpr const char* k_pkcs8_plain = "-----BEGIN PRIVATE " "KEY-----";
 static_assert(k_max_passphrase_bytes == PEM_BUFSIZE, "the passphrase callback's buffer size");
+
+// The cipher a legacy encrypted PEM names: "DEK-Info: DES-EDE3-CBC,<iv>".
+std::string_view legacy_pem_cipher(std::string_view pem) {
+  constexpr std::string_view k_dek_info = "DEK-Info:";
+  std::size_t at = pem.find(k_dek_info);
+  if (at == std::string_view::npos) return {};
+  at += k_dek_info.size();
+  while (at < pem.size() && pem[at] == ' ') ++at;
+  std::size_t end = at;
+  while (end < pem.size() && end - at < 64 &&
+         (std::isalnum(static_cast<unsigned char>(pem[end])) != 0 || pem[end] == '-' || pem[end] == '_')) {
+    ++end;
+  }
+  return pem.substr(at, end - at);
+}
 
 EvpPkeyPtr keygen(KeyType type) {
   switch (type) {
@@ -323,6 +340,9 @@ KeyLoadResult load_private_key(const Secret& pem, const Secret* passphrase) {
     return result;
   }
   ERR_clear_error();  // what the PKCS#8 path met: the general path words the error
+  if (encrypted && text.find(k_legacy_encrypted) != std::string::npos) {
+    know_legacy_pem_cipher(legacy_pem_cipher(text));  // see start_openssl
+  }
   PassphraseRequest request;
   request.passphrase = passphrase;
   EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback, &request));

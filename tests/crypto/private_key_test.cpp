@@ -221,6 +221,17 @@ TEST_CASE("keys written by openssl genrsa -des3 load", "[crypto][key][openssl]")
        {"genrsa", "-traditional", "-des3", "-passout", "pass:s3cret-pass", "-out",
         dir / "traditional.pem", "2048"},
        "Proc-Type: 4,ENCRYPTED"},
+      // Other ciphers in a legacy DEK-Info header: start_openssl leaves
+      // OpenSSL's legacy cipher names out, the reader registers the one
+      // the header names.
+      {"traditional-aes256",
+       {"genrsa", "-traditional", "-aes256", "-passout", "pass:s3cret-pass", "-out",
+        dir / "traditional-aes256.pem", "2048"},
+       "DEK-Info: AES-256-CBC,"},
+      {"traditional-camellia128",
+       {"genrsa", "-traditional", "-camellia128", "-passout", "pass:s3cret-pass", "-out",
+        dir / "traditional-camellia128.pem", "2048"},
+       "DEK-Info: CAMELLIA-128-CBC,"},
   };
   for (const Made& m : made) {
     INFO(m.label);
@@ -380,5 +391,70 @@ TEST_CASE("to_pem and the fingerprint give what OpenSSL's provider encoders give
     const KeyLoadResult back = load_private_key(Secret(read_file(ours)), &passphrase);
     REQUIRE(back.status == KeyLoadStatus::ok);
     CHECK(EVP_PKEY_eq(back.key->get(), key.get()) == 1);
+  }
+}
+
+// start_openssl leaves OpenSSL's legacy cipher names out (a third of a
+// no-op run's OpenSSL start-up): keys encrypted by other tools, in any
+// cipher and key derivation the openssl command offers, must still open.
+TEST_CASE("encrypted keys in other ciphers and key derivations open", "[crypto][key][openssl]") {
+  TempDir dir;
+  const std::string plain = dir / "plain.pem";
+  REQUIRE(openssl_combined({"genrsa", "-out", plain, "2048"}).exit_code == 0);
+  const std::string ec_plain = dir / "ec-plain.pem";
+  REQUIRE(openssl_combined({"ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", ec_plain}).exit_code == 0);
+  const std::string pass = "pass:s3cret-pass";
+  struct Made {
+    std::string label;
+    std::vector<std::string> openssl_args;  // "%s": the file to write, dir/<label>.pem
+    std::string marker;
+  };
+  const std::vector<Made> made{
+      {"pkcs8-aes128", {"pkcs8", "-topk8", "-in", plain, "-v2", "aes-128-cbc", "-passout", pass, "-out", "%s"},
+       ":aes-128-cbc"},
+      {"pkcs8-des3", {"pkcs8", "-topk8", "-in", plain, "-v2", "des3", "-passout", pass, "-out", "%s"},
+       ":des-ede3-cbc"},
+      {"pkcs8-camellia256",
+       {"pkcs8", "-topk8", "-in", plain, "-v2", "camellia-256-cbc", "-passout", pass, "-out", "%s"},
+       ":camellia-256-cbc"},
+      {"pkcs8-aria192", {"pkcs8", "-topk8", "-in", plain, "-v2", "aria-192-cbc", "-passout", pass, "-out", "%s"},
+       ":aria-192-cbc"},
+      {"pkcs8-sha512-prf",
+       {"pkcs8", "-topk8", "-in", plain, "-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA512", "-passout", pass,
+        "-out", "%s"},
+       ":hmacWithSHA512"},
+      {"pkcs8-pbes1-3des",
+       {"pkcs8", "-topk8", "-in", plain, "-v1", "PBE-SHA1-3DES", "-passout", pass, "-out", "%s"},
+       ":pbeWithSHA1And3-KeyTripleDES-CBC"},
+      {"pkcs8-scrypt", {"pkcs8", "-topk8", "-in", plain, "-scrypt", "-passout", pass, "-out", "%s"}, ":scrypt"},
+      {"traditional-aria256",
+       {"rsa", "-in", plain, "-traditional", "-aria256", "-passout", pass, "-out", "%s"},
+       "DEK-Info: ARIA-256-CBC,"},
+      {"traditional-ec-aes128", {"ec", "-in", ec_plain, "-aes128", "-passout", pass, "-out", "%s"},
+       "DEK-Info: AES-128-CBC,"},
+  };
+  const Secret passphrase("s3cret-pass");
+  const Secret wrong("not-it");
+  for (const Made& m : made) {
+    INFO(m.label);
+    const std::string path = dir / (m.label + ".pem");
+    std::vector<std::string> args = m.openssl_args;
+    std::replace(args.begin(), args.end(), std::string("%s"), path);
+    const ProcessResult written = openssl_combined(args);
+    INFO(written.out);
+    REQUIRE(written.exit_code == 0);
+    const std::string text = read_file(path);
+    if (m.marker.rfind("DEK-Info", 0) == 0) {
+      CHECK(text.find(m.marker) != std::string::npos);
+    } else {
+      const ProcessResult parsed = openssl_combined({"asn1parse", "-in", path});
+      CHECK(parsed.out.find(m.marker) != std::string::npos);
+    }
+    const KeyLoadResult loaded = load_private_key(Secret(text), &passphrase);
+    INFO(loaded.detail);
+    REQUIRE(loaded.status == KeyLoadStatus::ok);
+    CHECK(loaded.encrypted);
+    CHECK(loaded.key->public_key_fingerprint() == openssl_fingerprint(path, "s3cret-pass"));
+    CHECK(load_private_key(Secret(text), &wrong).status == KeyLoadStatus::wrong_passphrase);
   }
 }
