@@ -19,10 +19,13 @@ namespace mosq::crypto {
 //   its name map at the first algorithm fetch: with the ciphers, that
 //   first fetch took 0.54 ms, without them 0.24 ms (a no-op plan of the
 //   example takes about 3.3 ms). Every cipher this tool uses is fetched
-//   from the providers, which name their own algorithms. The one reader
-//   left that looks a cipher up in the legacy table is a legacy PEM's
-//   "DEK-Info" header: know_legacy_pem_cipher() registers that cipher.
-//   Digest names stay (certificate signatures are checked by digest NID).
+//   from the providers, which name their own algorithms; but a fetched
+//   cipher takes its NID (its OID in a PBES2 header) from the legacy
+//   table, so AES-256-CBC, which keys are written with, is registered
+//   there first. The one reader left that looks a cipher up in the legacy
+//   table is a legacy PEM's "DEK-Info" header: know_legacy_pem_cipher()
+//   registers that cipher. Digest names stay (certificate signatures are
+//   checked by digest NID).
 // Then it fetches SHA-256, so that a configuration that loads no provider
 // with it fails here, said as such. Call once, first; later calls only
 // look SHA-256 up again. Throws Error when OpenSSL cannot start: its config
