@@ -33,6 +33,7 @@
 
 #include "crypto/password_hash.h"
 #include "util/parallel_for.h"
+#include "util/root.h"
 #include "util/secret.h"
 
 extern char** environ;
@@ -323,19 +324,20 @@ int main(int argc, char** argv) try {
   // Three blocks of 7 pairs, here, after target 2 and after target 5: the
   // apply waits for this shared disk, whose speed can change for seconds
   // at a time, so its pairs are spread over the run (median of all 21).
+  // A greenfield apply into `root` (its secret file put there first, any
+  // earlier tree removed), and the no-op plan it is compared with.
+  const auto greenfield_apply = [&](const std::string& root) {
+    // The previous tree's removal is made durable first (sync -f: this
+    // filesystem only), so the apply's first fsync does not also commit the
+    // bench's own rm -rf.
+    sh("rm -rf " + mosq::parent_path(root) + " && mkdir -p " + root + "/run/secrets && cp " + ec_root +
+       "/run/secrets/sensor-7 " + root + "/run/secrets/ && sync -f " + mosq::parent_path(mosq::parent_path(root)));
+    return run_expect({tool, "--root", root, ec_spec}, 0, example_env);
+  };
+  const auto ec_plan = [&] { return run_expect({tool, "--plan", "--root", ec_root, ec_spec}, 0, example_env); };
   std::vector<Pairing> t4_blocks;
   const auto t4_block = [&] {
-    t4_blocks.push_back(interleave(
-        quick ? 1 : 7,
-        [&] {
-          // The previous tree's removal is made durable first (sync -f: this
-          // filesystem only), so the apply's first fsync does not also
-          // commit the bench's own rm -rf.
-          sh("rm -rf " + tmp + "/green && mkdir -p " + green_root + "/run/secrets && cp " + ec_root +
-             "/run/secrets/sensor-7 " + green_root + "/run/secrets/ && sync -f " + tmp);
-          return run_expect({tool, "--root", green_root, ec_spec}, 0, example_env);
-        },
-        [&] { return run_expect({tool, "--plan", "--root", ec_root, ec_spec}, 0, example_env); }));
+    t4_blocks.push_back(interleave(quick ? 1 : 7, [&] { return greenfield_apply(green_root); }, ec_plan));
   };
   t4_block();
   const std::size_t t4_row = rows.size();
@@ -470,15 +472,8 @@ int main(int argc, char** argv) try {
     struct statfs fs {};
     char shm_tmpl[] = "/dev/shm/mosq-bench-XXXXXX";
     if (::statfs("/dev/shm", &fs) == 0 && fs.f_type == TMPFS_MAGIC && ::mkdtemp(shm_tmpl) != nullptr) {
-      const std::string shm = shm_tmpl, shm_root = shm + "/root";
-      const Pairing mem = interleave(
-          quick ? 1 : 7,
-          [&] {
-            sh("rm -rf " + shm_root + " && mkdir -p " + shm_root + "/run/secrets && cp " + ec_root +
-               "/run/secrets/sensor-7 " + shm_root + "/run/secrets/");
-            return run_expect({tool, "--root", shm_root, ec_spec}, 0, example_env);
-          },
-          [&] { return run_expect({tool, "--plan", "--root", ec_root, ec_spec}, 0, example_env); });
+      const std::string shm = shm_tmpl, shm_root = shm + "/green/root";
+      const Pairing mem = interleave(quick ? 1 : 7, [&] { return greenfield_apply(shm_root); }, ec_plan);
       sh("rm -rf " + shm);
       row.measured = fmt("%.1f ms", mem.a_ms) + " = " + fmt("%.2fx", mem.ratio);
       row.floor = "no-op --plan " + fmt("%.1f ms", mem.b_ms);

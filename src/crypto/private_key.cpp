@@ -29,7 +29,8 @@ constexpr const char* k_legacy_encrypted = "Proc-Type: 4,ENCRYPTED";
 constexpr const char* k_pkcs8_plain = "-----BEGIN PRIVATE " "KEY-----";
 static_assert(k_max_passphrase_bytes == PEM_BUFSIZE, "the passphrase callback's buffer size");
 
-// The cipher a legacy encrypted PEM names: "DEK-Info: DES-EDE3-CBC,<iv>".
+// The cipher a legacy encrypted PEM names ("DEK-Info: DES-EDE3-CBC,<iv>");
+// empty for a PEM without that header (PKCS#8).
 std::string_view legacy_pem_cipher(std::string_view pem) {
   constexpr std::string_view k_dek_info = "DEK-Info:";
   std::size_t at = pem.find(k_dek_info);
@@ -340,9 +341,7 @@ KeyLoadResult load_private_key(const Secret& pem, const Secret* passphrase) {
     return result;
   }
   ERR_clear_error();  // what the PKCS#8 path met: the general path words the error
-  if (encrypted && text.find(k_legacy_encrypted) != std::string::npos) {
-    know_legacy_pem_cipher(legacy_pem_cipher(text));  // see start_openssl
-  }
+  if (encrypted) know_legacy_pem_cipher(legacy_pem_cipher(text));  // see start_openssl
   PassphraseRequest request;
   request.passphrase = passphrase;
   EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback, &request));

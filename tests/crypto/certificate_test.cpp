@@ -175,16 +175,9 @@ TEST_CASE("an issued certificate's public key is the subject key's SubjectPublic
   // point stored compressed, or its curve spelled out (explicit
   // parameters). The certificate keeps the form the key's own encoding has.
   TempDir dir;
-  const std::string plain = dir / "plain.key";
-  REQUIRE(openssl_combined({"ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", plain}).exit_code == 0);
-  const std::pair<const char*, std::size_t> forms[] = {{"-conv_form", 59}, {"-param_enc", 335}};
-  for (const auto& [option, spki_size] : forms) {
-    INFO(option);
-    const std::string key_file = dir / (std::string(option + 1) + ".key");
-    const ProcessResult made = openssl_combined({"ec", "-in", plain, option,
-                                                 std::string(option) == "-conv_form" ? "compressed" : "explicit",
-                                                 "-out", key_file});
-    REQUIRE(made.exit_code == 0);
+  for (const auto& [form, key_file] : mosq::test::write_adopted_ec_keys(dir.path())) {
+    INFO(form);
+    const std::size_t spki_size = form == "compressed" ? 59 : 335;
     KeyLoadResult loaded = load_private_key(mosq::Secret(read_file(key_file)), nullptr);
     INFO(loaded.detail);
     REQUIRE(loaded.status == KeyLoadStatus::ok);

@@ -13,6 +13,7 @@
 #include "support/process.h"
 #include "support/temp_dir.h"
 #include "support/text.h"
+#include "util/digest.h"
 #include "util/error.h"
 
 using mosq::Secret;
@@ -317,17 +318,9 @@ std::string provider_fingerprint(const PrivateKey& key) {
   unsigned char* der = nullptr;
   const int length = i2d_PUBKEY(key.get(), &der);
   REQUIRE(length > 0);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_length = 0;
-  REQUIRE(EVP_Digest(der, static_cast<std::size_t>(length), digest, &digest_length, EVP_sha256(), nullptr) == 1);
+  const std::string spki(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length));
   OPENSSL_free(der);
-  std::string hex;
-  for (unsigned int i = 0; i < digest_length; ++i) {
-    static const char* const k_hex = "0123456789abcdef";
-    hex += k_hex[digest[i] >> 4];
-    hex += k_hex[digest[i] & 0x0f];
-  }
-  return hex;
+  return mosq::sha256_hex(spki);
 }
 
 // `openssl asn1parse` of a PEM file with the bytes of its OCTET STRINGs
@@ -361,15 +354,10 @@ TEST_CASE("to_pem and the fingerprint give what OpenSSL's provider encoders give
   std::vector<std::pair<std::string, PrivateKey>> keys;
   for (KeyType type : all_key_types()) keys.emplace_back(key_type_name(type), shared_key(type).duplicate());
   // Keys from elsewhere: an EC point stored compressed, a curve spelled out.
-  const std::string plain = dir / "plain.key";
-  REQUIRE(openssl_combined({"ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", plain}).exit_code == 0);
-  for (const auto& [option, value] : {std::pair<std::string, std::string>{"-conv_form", "compressed"},
-                                      {"-param_enc", "explicit"}}) {
-    const std::string file = dir / (value + ".key");
-    REQUIRE(openssl_combined({"ec", "-in", plain, option, value, "-out", file}).exit_code == 0);
+  for (const auto& [form, file] : mosq::test::write_adopted_ec_keys(dir.path())) {
     KeyLoadResult loaded = load_private_key(Secret(read_file(file)), nullptr);
     REQUIRE(loaded.status == KeyLoadStatus::ok);
-    keys.emplace_back("EC " + value, std::move(*loaded.key));
+    keys.emplace_back("EC " + form, std::move(*loaded.key));
   }
   const Secret passphrase("correct horse battery");
   for (const auto& [name, key] : keys) {
