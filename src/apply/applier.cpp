@@ -265,7 +265,7 @@ ApplyReport apply_plan(const plan::Plan& plan, const spec::Spec& spec,
     }
     // The records read the files as written (the hold reads its writes),
     // and the state file joins the batch, put in place after them: one
-    // journal commit fewer than recording after the renames. A state file
+    // wait for the disk fewer than recording after the renames. A state file
     // that misses a rename, or outlives one, holds records whose file
     // digests no longer match: the next run opens those files again.
     try {

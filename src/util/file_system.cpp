@@ -46,10 +46,14 @@ std::string open_error(const Located& at, int err) {
 // fsyncs descriptors fd_of(0..count-1) all at once, each waited for on a
 // thread of its own (up to 16), and returns each one's errno (0: synced).
 // Waited for in turn, each fsync was a journal commit or a disk cache
-// flush of its own; issued together, they share the commit and their
-// flushes merge. A greenfield apply waits for 16: issued together, its time
+// flush of its own; issued together, on a journalling filesystem they share
+// the commit, and the block layer merges flushes requested while one is
+// under way. A greenfield apply waits for 16: issued together, its time
 // was 0.93x-0.98x of waiting for them in turn on a quiet disk, 0.88x-0.95x
-// beside another process's fsyncs (paired runs, bench/RESULTS.md).
+// beside another process's fsyncs (paired runs, bench/RESULTS.md). On
+// ext4 without a journal (the bench machine's) each fsync still writes its
+// inode's block and new parents' blocks in turn, then flushes: tracing
+// showed 9-11 flushes, not 2 (bench/RESULTS.md, seventh session).
 template <typename FdOf>
 std::vector<int> fsync_together(std::size_t count, const FdOf& fd_of) {
   std::vector<int> errors(count, 0);
@@ -292,9 +296,9 @@ class RealFileSystem : public FileSystem {
       done += static_cast<std::size_t>(n);
     }
     if (m_holding) {
-      // Writeback starts now, so the commit's fsyncs find it under way and
-      // one journal commit covers every held file (an optimisation only:
-      // its failure is not an error, the fsync still comes).
+      // Writeback starts now, so the commit's fsyncs find it under way (on
+      // a journalling filesystem one commit then covers every held file; an
+      // optimisation only: its failure is not an error, the fsync still comes).
       ::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
       m_staged.push_back(StagedFile{std::move(at), std::move(tmp), std::move(fd), shown});
       return;

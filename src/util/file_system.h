@@ -121,14 +121,14 @@ class FileSystem {
   // From hold_writes() until commit_held_writes(), write_atomic writes
   // each temp file (mode and owner set, content written) and starts its
   // writeback, but neither waits for it nor renames: commit_held_writes()
-  // fsyncs every temp file, all at once (the writeback already under way,
-  // one journal commit covers them all), renames them in the order
-  // written, then fsyncs, again all at once, each directory that got a new
-  // name (a file renamed in, a directory made meanwhile). Until then a read
-  // of a held path gets what was written to it (read your writes: its temp
-  // file, as it will be put in place); writing a held path again commits
-  // what is held first. A greenfield apply's 23 fsyncs, each waited for in
-  // turn, became 16 in two concurrent groups. A crash before the commit
+  // fsyncs every temp file, all at once (the writeback already under way;
+  // on a journalling filesystem one commit covers them all), renames them
+  // in the order written, then fsyncs, again all at once, each directory
+  // that got a new name (a file renamed in, a directory made meanwhile).
+  // Until then a read of a held path gets what was written to it (read
+  // your writes: its temp file, as it will be put in place); writing a held
+  // path again commits what is held first. A greenfield apply's 23 fsyncs,
+  // each waited for in turn, became 16 in two concurrent groups. A crash before the commit
   // leaves every name as it was (the temp files are found as stale by the
   // next run), never a partial file.
   // commit_held_writes() throws Error naming the files it could not put in
