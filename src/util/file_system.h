@@ -128,9 +128,9 @@ class FileSystem {
   // Until then a read of a held path gets what was written to it (read
   // your writes: its temp file, as it will be put in place); writing a held
   // path again commits what is held first. A greenfield apply's 23 fsyncs,
-  // each waited for in turn, became 16 in two concurrent groups. A crash before the commit
-  // leaves every name as it was (the temp files are found as stale by the
-  // next run), never a partial file.
+  // each waited for in turn, became 16 in two concurrent groups. A crash
+  // before the commit leaves every name as it was (the temp files are found
+  // as stale by the next run), never a partial file.
   // commit_held_writes() throws Error naming the files it could not put in
   // place (when a temp file's fsync fails, the files written before it are
   // put in place, it and those after it are not) and the directories it
