@@ -328,7 +328,7 @@ int main(int argc, char** argv) try {
   // earlier tree removed), and the no-op plan it is compared with.
   const auto greenfield_apply = [&](const std::string& root) {
     // The previous tree's removal is made durable first (sync -f: this
-    // filesystem only), so the apply's first fsync does not also commit the
+    // filesystem only), so the apply's fsyncs do not also write out the
     // bench's own rm -rf.
     sh("rm -rf " + mosq::parent_path(root) + " && mkdir -p " + root + "/run/secrets && cp " + ec_root +
        "/run/secrets/sensor-7 " + root + "/run/secrets/ && sync -f " + mosq::parent_path(mosq::parent_path(root)));
@@ -357,14 +357,14 @@ int main(int argc, char** argv) try {
   };
   t4_block();
   const std::size_t t4_row = rows.size();
-  rows.push_back({});  // filled after the third block
+  rows.push_back({});  // filled after the third block, its information rows after it
+  // What the greenfield apply waits for on this disk: its temp files are
+  // written together and fsync'ed before any is renamed, and each
+  // directory that got a new name is fsync'ed once after the renames.
+  // Counted with strace when it is installed.
+  std::string fsync_count = "(strace not installed: not counted)";
   {
-    // What the greenfield apply waits for on this disk: its temp files are
-    // written together and fsync'ed before any is renamed, and each
-    // directory that got a new name is fsync'ed once after the renames.
-    // Counted with strace when it is installed; the row is filled after
-    // the third block, with the median of the fsyncs probed.
-    int fsyncs = -1;
+    int fsyncs = 0;
     if (::access("/usr/bin/strace", X_OK) == 0) {
       sh("rm -rf " + tmp + "/green && mkdir -p " + green_root + "/run/secrets && cp " + ec_root +
          "/run/secrets/sensor-7 " + green_root + "/run/secrets/");
@@ -372,7 +372,6 @@ int main(int argc, char** argv) try {
                      tool, "--root", green_root, ec_spec};
       run_expect(traced, 0, example_env);
       std::istringstream counts(read(tmp + "/fsyncs.txt"));
-      fsyncs = 0;
       for (std::string line; std::getline(counts, line);) {
         std::istringstream fields(line);
         std::vector<std::string> words;
@@ -382,11 +381,8 @@ int main(int argc, char** argv) try {
           fsyncs += std::atoi(words[3].c_str());
         }
       }
+      fsync_count = std::to_string(fsyncs) + " in the greenfield apply, in two batches";
     }
-    rows.push_back({"", "",
-                    fsyncs < 0 ? std::string("(strace not installed: not counted)")
-                               : std::to_string(fsyncs) + " in the greenfield apply, in two batches",
-                    "(info)", false, false});
   }
 
   // 2. No-op --plan, 10,000 users against the same verifications on every core.
@@ -468,38 +464,35 @@ int main(int argc, char** argv) try {
     rows[t4_row] = {"4 greenfield apply, example, ec-p256 (" + std::to_string(t4.ratios.size()) + " pairs)",
                     fmt("%.1f ms", t4.a_ms) + " = " + fmt("%.2fx", t4.ratio), "no-op --plan " + fmt("%.1f ms", t4.b_ms),
                     "<= 3.00x", true, t4.ratio <= 3.0};
-    rows[t4_row + 1].figure = "4 one fsync on this disk (median of " + std::to_string(fsync_waits.size()) + ")";
-    rows[t4_row + 1].measured = fmt("%.2f ms", median(fsync_waits));
   }
-  const double one_fsync_ms = median(fsync_waits);
   {
+    const double one_fsync_ms = median(fsync_waits);
+    std::vector<Row> info{{"4 one fsync on this disk (median of " + std::to_string(fsync_waits.size()) + ")",
+                           fmt("%.2f ms", one_fsync_ms), fsync_count, "(info)", false, false}};
     // The same apply with its root on tmpfs, whose fsyncs return at once:
     // the tool's own work against the same no-op plan. What the row above
     // measures beyond it is the apply waiting for this disk's flushes.
-    Row row{"4 same apply, root on tmpfs (no disk waits)", "(no tmpfs at /dev/shm)", "-", "(info)", false, false};
+    info.push_back({"4 same apply, root on tmpfs (no disk waits)", "(no tmpfs at /dev/shm)", "-", "(info)", false, false});
     struct statfs fs {};
     char shm_tmpl[] = "/dev/shm/mosq-bench-XXXXXX";
     if (::statfs("/dev/shm", &fs) == 0 && fs.f_type == TMPFS_MAGIC && ::mkdtemp(shm_tmpl) != nullptr) {
       const std::string shm = shm_tmpl, shm_root = shm + "/green/root";
       const Pairing mem = interleave(quick ? 1 : 7, [&] { return greenfield_apply(shm_root); }, ec_plan);
       sh("rm -rf " + shm);
-      row.measured = fmt("%.1f ms", mem.a_ms) + " = " + fmt("%.2fx", mem.ratio);
-      row.floor = "no-op --plan " + fmt("%.1f ms", mem.b_ms);
+      info.back().measured = fmt("%.1f ms", mem.a_ms) + " = " + fmt("%.2fx", mem.ratio);
+      info.back().floor = "no-op --plan " + fmt("%.1f ms", mem.b_ms);
       // The least any durable apply can wait for: two flushes, one that
       // makes the temp files' contents durable before the renames, one for
       // the new names after them (POSIX has no cheaper order). Added to
       // the tool's own work, it says whether target 4 is within reach on
       // this disk in this run, whatever the fsyncs' batching.
-      if (one_fsync_ms > 0) {
-        const double least = mem.a_ms + 2 * one_fsync_ms;
-        rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(t4_row) + 2,
-                    Row{"4 least a durable apply could take here",
-                        fmt("%.1f ms", least) + " = " + fmt("%.2fx", least / mem.b_ms) +
-                            (least / mem.b_ms <= 3.0 ? ", in reach" : ", out of reach"),
-                        "tmpfs apply + 2 fsyncs", "(info)", false, false});
-      }
+      const double least = mem.a_ms + 2 * one_fsync_ms;
+      info.push_back({"4 least a durable apply could take here",
+                      fmt("%.1f ms", least) + " = " + fmt("%.2fx", least / mem.b_ms) +
+                          (least / mem.b_ms <= 3.0 ? ", in reach" : ", out of reach"),
+                      "tmpfs apply + 2 fsyncs", "(info)", false, false});
     }
-    rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(t4_row) + 2, row);
+    rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(t4_row) + 1, info.begin(), info.end());
   }
 
   // 6. Cost per 1,000 users at 101, 1000 and the spec's iteration count.

@@ -42,7 +42,6 @@ void know_legacy_pem_cipher(std::string_view name) {
   if (name.empty()) return;
   const std::lock_guard<std::mutex> lock(mutex);
   const std::string text(name);
-  if (names.count(text) != 0) return;
   ERR_set_mark();
   if (EVP_get_cipherbyname(text.c_str()) == nullptr) {
     // Registered under the header's own spelling: a cipher fetched after
