@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
+#include <sstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -329,16 +330,10 @@ std::string provider_fingerprint(const PrivateKey& key) {
 std::string asn1_structure(const std::string& pem_file) {
   const ProcessResult parsed = openssl_combined({"asn1parse", "-in", pem_file});
   REQUIRE(parsed.exit_code == 0);
+  std::istringstream lines(parsed.out);
   std::string out;
-  std::size_t start = 0;
-  while (start < parsed.out.size()) {
-    std::size_t end = parsed.out.find('\n', start);
-    if (end == std::string::npos) end = parsed.out.size();
-    std::string line = parsed.out.substr(start, end - start);
-    const std::size_t dump = line.find("[HEX DUMP]:");
-    if (dump != std::string::npos) line.erase(dump);
-    out += line + "\n";
-    start = end + 1;
+  for (std::string line; std::getline(lines, line);) {
+    out += line.substr(0, line.find("[HEX DUMP]:")) + "\n";
   }
   return out;
 }
@@ -432,11 +427,11 @@ TEST_CASE("encrypted keys in other ciphers and key derivations open", "[crypto][
     INFO(written.out);
     REQUIRE(written.exit_code == 0);
     const std::string text = read_file(path);
-    if (m.marker.rfind("DEK-Info", 0) == 0) {
-      CHECK(text.find(m.marker) != std::string::npos);
+    if (starts_with(m.marker, "DEK-Info")) {
+      CHECK(mosq::test::contains(text, m.marker));
     } else {
       const ProcessResult parsed = openssl_combined({"asn1parse", "-in", path});
-      CHECK(parsed.out.find(m.marker) != std::string::npos);
+      CHECK(mosq::test::contains(parsed.out, m.marker));
     }
     const KeyLoadResult loaded = load_private_key(Secret(text), &passphrase);
     INFO(loaded.detail);
